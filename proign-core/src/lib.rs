@@ -1,0 +1,39 @@
+//! The provider-neutral core of proign.
+//!
+//! proign connects a commerce back office to its providers in four verbs: **connect**
+//! (credentials in, a checked client out), **configure**, **sync** (verify, persist, handle;
+//! enqueue, call, record) and **monitor**. This crate holds everything that is not specific
+//! to one provider:
+//!
+//! - [`secret`]: credentials that never print, serialise or log their value.
+//! - [`clock`]: the one time source, fixed in tests.
+//! - [`webhook`]: the verification contract every provider implements, its building blocks,
+//!   and the Standard Webhooks scheme (verify and sign).
+//! - [`provider`]: the names of the integrations.
+//!
+//! ```
+//! use bytes::Bytes;
+//! use proign_core::{clock::FixedClock, secret::Secret};
+//! use proign_core::webhook::{Reason, WebhookVerifier, standard::{StandardSigner, StandardVerifier}};
+//!
+//! let secret = Secret::new("whsec_cHJnbi1yZXNlbmQtc2lnbmluZy1rZXktMzJieXRlcyE=").unwrap();
+//! let body = Bytes::from_static(br#"{"type":"email.delivered"}"#);
+//! let headers = StandardSigner::new(&secret).unwrap().headers("msg_1", 1_767_225_600, &body);
+//!
+//! let verifier = StandardVerifier::new([&secret])
+//!     .unwrap()
+//!     .with_clock(FixedClock::at_unix(1_767_225_900));
+//! assert!(verifier.verify(&headers, body.clone()).is_ok());
+//!
+//! // One byte changed: rejected, with a reason a program can act on.
+//! let tampered = Bytes::from_static(br#"{"type":"email.bounced!"}"#);
+//! let err = verifier.verify(&headers, tampered).unwrap_err();
+//! assert_eq!(err.reason(), Reason::BadSignature);
+//! ```
+
+pub mod clock;
+pub mod provider;
+pub mod secret;
+pub mod webhook;
+
+pub use provider::Provider;

@@ -1,0 +1,121 @@
+//! An axum extractor that hands a handler only verified deliveries.
+//!
+//! [`Verified<V>`] reads the raw body (never more than the verifier's limit), runs the
+//! verifier held in the router state as `Arc<V>`, and rejects with an empty 400, 401 or 413
+//! response; the reason is logged at `debug`, never sent back to the caller.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use axum::{Router, extract::FromRef, routing::post};
+//! use proign_core::secret::Secret;
+//! use proign_core::webhook::{axum::Verified, standard::StandardVerifier};
+//!
+//! #[derive(Clone)]
+//! struct AppState {
+//!     events: Arc<StandardVerifier>,
+//! }
+//!
+//! impl FromRef<AppState> for Arc<StandardVerifier> {
+//!     fn from_ref(state: &AppState) -> Self {
+//!         state.events.clone()
+//!     }
+//! }
+//!
+//! async fn receive(Verified(delivery): Verified<StandardVerifier>) -> &'static str {
+//!     // Store `delivery` durably before answering.
+//!     let _ = delivery.body();
+//!     "ok"
+//! }
+//!
+//! let secret = Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
+//! let state = AppState { events: Arc::new(StandardVerifier::new([&secret]).unwrap()) };
+//! let app: Router = Router::new().route("/webhooks", post(receive)).with_state(state);
+//! ```
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{FromRef, FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use super::{VerifyError, WebhookVerifier};
+
+/// The output of `V` for a delivery that passed verification.
+#[derive(Debug)]
+pub struct Verified<V: WebhookVerifier>(pub V::Output);
+
+/// Why [`Verified`] refused a request. It answers with an empty body.
+#[derive(Debug)]
+pub struct Rejection {
+    status: StatusCode,
+    error: Option<VerifyError>,
+}
+
+impl Rejection {
+    /// The status the response carries.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The verification error, or `None` when the body could not be read.
+    pub fn error(&self) -> Option<&VerifyError> {
+        self.error.as_ref()
+    }
+}
+
+impl IntoResponse for Rejection {
+    fn into_response(self) -> Response {
+        (self.status, Body::empty()).into_response()
+    }
+}
+
+fn is_length_limit(err: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(current) = source {
+        if current.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = current.source();
+    }
+    false
+}
+
+impl<S, V> FromRequest<S> for Verified<V>
+where
+    S: Send + Sync,
+    V: WebhookVerifier + 'static,
+    Arc<V>: FromRef<S>,
+{
+    type Rejection = Rejection;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let verifier = Arc::<V>::from_ref(state);
+        let provider = verifier.provider();
+        let limit = verifier.body_limit();
+        let (parts, body) = req.into_parts();
+        let body = axum::body::to_bytes(body, limit).await.map_err(|err| {
+            let too_large = is_length_limit(&err);
+            tracing::debug!(%provider, too_large, "webhook body could not be read");
+            Rejection {
+                status: if too_large {
+                    StatusCode::PAYLOAD_TOO_LARGE
+                } else {
+                    StatusCode::BAD_REQUEST
+                },
+                error: None,
+            }
+        })?;
+        match verifier.verify(&parts.headers, body) {
+            Ok(output) => Ok(Self(output)),
+            Err(error) => {
+                tracing::debug!(%provider, reason = %error.reason(), %error, "webhook rejected");
+                Err(Rejection {
+                    status: StatusCode::from_u16(error.status_code())
+                        .unwrap_or(StatusCode::UNAUTHORIZED),
+                    error: Some(error),
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! The Standard Webhooks scheme, as used by Svix (and so by Resend) and by proign's own
+//! outbound events.
+//!
+//! A sender signs `"{id}.{timestamp}.{body}"` with HMAC-SHA256 under a key that is
+//! configured as `whsec_` followed by standard base64, and sends three headers:
+//! `webhook-id`, `webhook-timestamp` (Unix seconds) and `webhook-signature`, a space-separated
+//! list of `v1,<base64 tag>` entries. Svix brands the same headers `svix-*`; both are accepted,
+//! each header looked up on its own.
+//!
+//! Secrets are decoded once, strictly, when the verifier is built: an optional `whsec_`
+//! prefix, the standard alphabet with optional padding, nothing else, and at least 16 bytes.
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue};
+
+use super::{
+    ConfigError, DEFAULT_BODY_LIMIT, Delivery, HmacKey, InvalidSecret, KeySet, Signatures,
+    Tolerance, VerifyError, WebhookVerifier, check_body, decode_base64_tag, headers,
+    parse_unix_seconds,
+};
+use crate::clock::{self, SharedClock};
+use crate::provider::Provider;
+use crate::secret::Secret;
+
+/// Header names, unbranded first.
+pub const ID_HEADERS: &[&str] = &["webhook-id", "svix-id"];
+/// Timestamp header names, unbranded first.
+pub const TIMESTAMP_HEADERS: &[&str] = &["webhook-timestamp", "svix-timestamp"];
+/// Signature header names, unbranded first.
+pub const SIGNATURE_HEADERS: &[&str] = &["webhook-signature", "svix-signature"];
+
+/// The shortest decoded key accepted, in bytes.
+pub const MIN_KEY_LEN: usize = 16;
+
+const PREFIX: &str = "whsec_";
+
+/// Decodes a `whsec_…` secret into its key bytes, refusing anything but canonical base64.
+pub fn decode_secret(secret: &str) -> Result<zeroize::Zeroizing<Vec<u8>>, InvalidSecret> {
+    use base64::Engine as _;
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+
+    if secret.starts_with("v1,") {
+        return Err(InvalidSecret::SignaturePrefix);
+    }
+    let encoded = secret.strip_prefix(PREFIX).unwrap_or(secret);
+    let body_len = encoded.trim_end_matches('=').len();
+    if let Some(position) = encoded.bytes().enumerate().position(|(i, b)| {
+        !(b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || (b == b'=' && i >= body_len))
+    }) {
+        return Err(InvalidSecret::NotBase64 { position });
+    }
+    let engine = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    );
+    let key = engine
+        .decode(encoded)
+        .map_err(|_| InvalidSecret::NotBase64 { position: body_len })?;
+    let key = zeroize::Zeroizing::new(key);
+    if key.len() < MIN_KEY_LEN {
+        return Err(InvalidSecret::TooShort {
+            len: key.len(),
+            min: MIN_KEY_LEN,
+        });
+    }
+    Ok(key)
+}
+
+fn prepare(secret: &Secret) -> Result<HmacKey, ConfigError> {
+    Ok(HmacKey::new(&decode_secret(secret.expose())?))
+}
+
+/// Verifies Standard Webhooks deliveries.
+#[derive(Debug, Clone)]
+pub struct StandardVerifier {
+    provider: Provider,
+    keys: KeySet,
+    tolerance: Tolerance,
+    clock: SharedClock,
+    body_limit: usize,
+}
+
+impl StandardVerifier {
+    /// A verifier accepting a signature under any of `secrets` (one, or several during a
+    /// rotation), with a five-minute tolerance, the system clock and a 2 MiB body limit.
+    pub fn new<'s>(secrets: impl IntoIterator<Item = &'s Secret>) -> Result<Self, ConfigError> {
+        let keys = secrets
+            .into_iter()
+            .map(prepare)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self {
+            provider: Provider::StandardWebhooks,
+            keys: KeySet::new(keys)?,
+            tolerance: Tolerance::default(),
+            clock: clock::system(),
+            body_limit: DEFAULT_BODY_LIMIT,
+        })
+    }
+
+    /// Reports deliveries as coming from `provider` (Resend, say).
+    pub fn with_provider(mut self, provider: Provider) -> Self {
+        self.provider = provider;
+        self
+    }
+
+    /// Sets the timestamp window.
+    pub fn with_tolerance(mut self, tolerance: Tolerance) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// Sets the clock the window is checked against.
+    pub fn with_clock(mut self, clock: SharedClock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Sets the largest body accepted, in bytes.
+    pub fn with_body_limit(mut self, limit: usize) -> Self {
+        self.body_limit = limit;
+        self
+    }
+}
+
+impl WebhookVerifier for StandardVerifier {
+    type Output = Delivery;
+
+    fn provider(&self) -> Provider {
+        self.provider
+    }
+
+    fn body_limit(&self) -> usize {
+        self.body_limit
+    }
+
+    fn verify(&self, headers: &HeaderMap, body: Bytes) -> Result<Delivery, VerifyError> {
+        check_body(&body, self.body_limit, true)?;
+        let id = headers::required(headers, ID_HEADERS)?;
+        let timestamp_text = headers::required(headers, TIMESTAMP_HEADERS)?;
+        let header = headers::required(headers, SIGNATURE_HEADERS)?;
+
+        let timestamp = parse_unix_seconds(timestamp_text).ok_or(VerifyError::MalformedHeader {
+            name: TIMESTAMP_HEADERS[0],
+            problem: "it is not a whole number of seconds",
+        })?;
+        self.tolerance.check(timestamp, self.clock.unix_seconds())?;
+
+        let signatures = parse_signatures(header)?;
+        let message: [&[u8]; 5] = [id.as_bytes(), b".", timestamp_text.as_bytes(), b".", &body];
+        let matched = self
+            .keys
+            .find(&message, &signatures)
+            .ok_or(VerifyError::SignatureMismatch)?;
+        Ok(Delivery::new(
+            self.provider,
+            Some(id.to_owned()),
+            Some(timestamp),
+            matched,
+            body,
+        ))
+    }
+}
+
+/// Collects the `v1` entries of a signature header. Entries of other versions, and `v1`
+/// entries that are not a canonical base64 tag, can never match and are skipped.
+fn parse_signatures(header: &str) -> Result<Signatures, VerifyError> {
+    let mut signatures = Signatures::new();
+    for entry in header.split(' ').filter(|entry| !entry.is_empty()) {
+        let Some(("v1", encoded)) = entry.split_once(',') else {
+            continue;
+        };
+        if let Some(tag) = decode_base64_tag(encoded)
+            && !signatures.push(tag)
+        {
+            return Err(VerifyError::MalformedHeader {
+                name: SIGNATURE_HEADERS[0],
+                problem: "it carries more signatures than any sender uses",
+            });
+        }
+    }
+    Ok(signatures)
+}
+
+/// Which header names a signer writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HeaderBrand {
+    /// `webhook-id`, `webhook-timestamp`, `webhook-signature`.
+    #[default]
+    Standard,
+    /// `svix-id`, `svix-timestamp`, `svix-signature`, as Svix and Resend send them.
+    Svix,
+}
+
+/// Signs deliveries the Standard Webhooks way.
+#[derive(Debug, Clone)]
+pub struct StandardSigner {
+    key: HmacKey,
+    brand: HeaderBrand,
+}
+
+impl StandardSigner {
+    /// A signer for a `whsec_…` secret.
+    pub fn new(secret: &Secret) -> Result<Self, ConfigError> {
+        Ok(Self {
+            key: prepare(secret)?,
+            brand: HeaderBrand::Standard,
+        })
+    }
+
+    /// Writes `svix-*` or `webhook-*` header names.
+    pub fn with_brand(mut self, brand: HeaderBrand) -> Self {
+        self.brand = brand;
+        self
+    }
+
+    /// The signature header value for one delivery: `v1,<base64>`.
+    pub fn signature(&self, id: &str, timestamp: i64, body: &[u8]) -> String {
+        use base64::Engine as _;
+        let timestamp = timestamp.to_string();
+        let tag = self
+            .key
+            .sign(&[id.as_bytes(), b".", timestamp.as_bytes(), b".", body]);
+        format!(
+            "v1,{}",
+            base64::engine::general_purpose::STANDARD.encode(tag)
+        )
+    }
+
+    /// The three headers to send with `body`. An id that cannot be a header value (it has
+    /// control characters) is sent empty, which every verifier rejects.
+    pub fn headers(&self, id: &str, timestamp: i64, body: &[u8]) -> HeaderMap {
+        let (id_name, ts_name, sig_name) = match self.brand {
+            HeaderBrand::Standard => (ID_HEADERS[0], TIMESTAMP_HEADERS[0], SIGNATURE_HEADERS[0]),
+            HeaderBrand::Svix => (ID_HEADERS[1], TIMESTAMP_HEADERS[1], SIGNATURE_HEADERS[1]),
+        };
+        let mut headers = HeaderMap::new();
+        let id_value = HeaderValue::from_str(id).unwrap_or(HeaderValue::from_static(""));
+        headers.insert(id_name, id_value);
+        headers.insert(ts_name, HeaderValue::from(timestamp));
+        let signature = self.signature(id, timestamp, body);
+        if let Ok(value) = HeaderValue::from_str(&signature) {
+            headers.insert(sig_name, value);
+        }
+        headers
+    }
+}
+
+#[cfg(test)]
+mod tests;

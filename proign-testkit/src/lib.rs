@@ -1,0 +1,1 @@
+//! proign-testkit.
