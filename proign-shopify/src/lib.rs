@@ -1,1 +1,31 @@
-//! proign-shopify.
+//! Shopify for proign.
+//!
+//! This crate verifies what Shopify sends an app: webhook deliveries
+//! ([`webhook::ShopifyVerifier`], classic `X-Shopify-*` and newer `Shopify-*` headers), and
+//! the signed query strings of the OAuth callback, embedded app loads and app-proxy requests
+//! ([`query::QueryVerifier`]).
+//!
+//! Not yet available: the install flow and the Admin GraphQL client; they are planned on top
+//! of proign's shared HTTP core and tracked in the changelog.
+//!
+//! ```
+//! use bytes::Bytes;
+//! use http::{HeaderMap, HeaderValue};
+//! use proign_core::{secret::Secret, webhook::WebhookVerifier};
+//! use proign_shopify::webhook::{ShopifyVerifier, sign};
+//!
+//! let secret = Secret::new("made_up_client_secret").unwrap();
+//! let body = Bytes::from_static(br#"{"id":820982911946154508}"#);
+//! let mut headers = HeaderMap::new();
+//! headers.insert("X-Shopify-Hmac-Sha256", HeaderValue::from_str(&sign(&secret, &body)).unwrap());
+//! headers.insert("X-Shopify-Topic", HeaderValue::from_static("orders/create"));
+//! headers.insert("X-Shopify-Shop-Domain", HeaderValue::from_static("example.myshopify.com"));
+//! headers.insert("X-Shopify-API-Version", HeaderValue::from_static("2026-01"));
+//! headers.insert("X-Shopify-Webhook-Id", HeaderValue::from_static("b54557e4"));
+//!
+//! let delivery = ShopifyVerifier::new([&secret]).unwrap().verify(&headers, body).unwrap();
+//! assert_eq!(delivery.shop_domain(), "example.myshopify.com");
+//! ```
+
+pub mod query;
+pub mod webhook;

@@ -68,6 +68,13 @@ pub enum VerifyError {
         /// The configured limit.
         limit: usize,
     },
+    /// The body passed authentication but is not the payload the scheme defines (used where
+    /// a scheme authenticates the sender without signing the body).
+    #[error("malformed body: {problem}")]
+    MalformedBody {
+        /// What is wrong with it.
+        problem: String,
+    },
     /// A signed query string has no signature parameter.
     #[error("query has no {name} parameter")]
     MissingQuerySignature {
@@ -102,6 +109,7 @@ impl VerifyError {
             Self::TimestampInFuture { .. } => Reason::TimestampInFuture,
             Self::EmptyBody => Reason::EmptyBody,
             Self::BodyTooLarge { .. } => Reason::BodyTooLarge,
+            Self::MalformedBody { .. } => Reason::MalformedBody,
             Self::MissingQuerySignature { .. } => Reason::MissingHmac,
             Self::MissingQueryTimestamp => Reason::MissingTimestamp,
             Self::InvalidQueryTimestamp => Reason::InvalidTimestamp,
@@ -116,6 +124,7 @@ impl VerifyError {
             Reason::MissingHeader
             | Reason::MalformedHeader
             | Reason::EmptyBody
+            | Reason::MalformedBody
             | Reason::MissingHmac
             | Reason::MissingTimestamp
             | Reason::InvalidTimestamp => 400,
@@ -146,6 +155,8 @@ pub enum Reason {
     MissingSecret,
     /// The body exceeds the size limit.
     BodyTooLarge,
+    /// The body is not the payload the scheme defines.
+    MalformedBody,
     /// A signed query has no signature parameter.
     MissingHmac,
     /// A signed query has no timestamp.
@@ -167,6 +178,7 @@ impl Reason {
             Self::EmptyBody => "empty_body",
             Self::MissingSecret => "missing_secret",
             Self::BodyTooLarge => "body_too_large",
+            Self::MalformedBody => "malformed_body",
             Self::MissingHmac => "missing_hmac",
             Self::MissingTimestamp => "missing_timestamp",
             Self::InvalidTimestamp => "invalid_timestamp",
@@ -228,6 +240,14 @@ pub enum InvalidSecret {
     NotBase64 {
         /// The character's byte offset after the `whsec_` prefix.
         position: usize,
+    },
+    /// The secret is a credential of another kind, such as an API key.
+    #[error("it looks like {found}, not a webhook signing secret ({expected})")]
+    WrongKind {
+        /// What the secret looks like.
+        found: &'static str,
+        /// What was expected.
+        expected: &'static str,
     },
     /// Decoded, the key is too short to be safe.
     #[error("it decodes to {len} bytes; at least {min} are required")]
