@@ -83,22 +83,7 @@ impl QueryVerifier {
             single(&params, "hmac")?.ok_or(VerifyError::MissingQuerySignature { name: "hmac" })?;
         let timestamp = self.check_timestamp(&params)?;
 
-        let mut signed: Vec<&(String, String)> = params
-            .iter()
-            .filter(|(name, _)| name != "hmac" && name != "signature")
-            .collect();
-        signed.sort_by(|a, b| locale_order(&a.0, &b.0));
-        let message = signed
-            .iter()
-            .map(|(name, value)| {
-                format!(
-                    "{}={}",
-                    utf8_percent_encode(name, KEEP),
-                    utf8_percent_encode(value, KEEP)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("&");
+        let message = hmac_message(&params);
         self.check_tag(message.as_bytes(), hmac)?;
         Ok(VerifiedQuery { params, timestamp })
     }
@@ -188,6 +173,41 @@ impl VerifiedQuery {
     pub fn params(&self) -> &[(String, String)] {
         &self.params
     }
+}
+
+/// Shopify's message for the `hmac` parameter: every other parameter sorted, re-encoded and
+/// joined.
+fn hmac_message(params: &[(String, String)]) -> String {
+    let mut signed: Vec<&(String, String)> = params
+        .iter()
+        .filter(|(name, _)| name != "hmac" && name != "signature")
+        .collect();
+    signed.sort_by(|a, b| locale_order(&a.0, &b.0));
+    signed
+        .iter()
+        .map(|(name, value)| {
+            format!(
+                "{}={}",
+                utf8_percent_encode(name, KEEP),
+                utf8_percent_encode(value, KEEP)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Signs a query the way Shopify signs OAuth callbacks: returns `query` without any `hmac`
+/// parameter, followed by `&hmac=<lower-case hex>`. For tests and local simulators.
+pub fn sign_query(secret: &Secret, query: &str) -> Result<String, VerifyError> {
+    let query = query.strip_prefix('?').unwrap_or(query);
+    let params = parse(query)?;
+    let message = hmac_message(&params);
+    let tag = HmacKey::new(secret.expose().as_bytes()).sign(&[message.as_bytes()]);
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !pair.starts_with("hmac="))
+        .collect();
+    Ok(format!("{}&hmac={}", kept.join("&"), hex::encode(tag)))
 }
 
 fn parse(query: &str) -> Result<Vec<(String, String)>, VerifyError> {

@@ -1,1 +1,13 @@
-//! proign-testkit.
+//! Test support for proign and for the services that embed it.
+//!
+//! - [`vectors`]: signed deliveries and queries made by the providers' official libraries,
+//!   with the verdicts proign gives.
+//!
+//! Local provider simulators are planned here too; they are tracked in the changelog.
+//!
+//! ```
+//! let rows = proign_testkit::vectors::shopify_oauth_queries();
+//! assert!(rows.iter().all(|row| row.query.is_some()));
+//! ```
+
+pub mod vectors;

@@ -93,6 +93,22 @@ fn names_sort_like_shopify() {
     assert_eq!(names, ["alpha", "Alpha", "code", "shop", "Zeta"]);
 }
 
+#[test]
+fn signing_round_trips() {
+    let unsigned = "code=abc&shop=a.myshopify.com&state=x%20y&timestamp=1767225600";
+    let signed = sign_query(&Secret::new("hush").unwrap(), unsigned).unwrap();
+    assert!(signed.starts_with(unsigned));
+    assert!(verifier("hush", 1767225600).verify_hmac(&signed).is_ok());
+    let docs = DOCS_QUERY.replace(
+        "&hmac=700e2dadb827fcc8609e9d5ce208b2e9cdaab9df07390d2cbca10d7c328fc4bf",
+        "",
+    );
+    assert_eq!(
+        sign_query(&Secret::new("hush").unwrap(), &docs).unwrap(),
+        format!("{docs}&hmac=700e2dadb827fcc8609e9d5ce208b2e9cdaab9df07390d2cbca10d7c328fc4bf")
+    );
+}
+
 mod properties {
     use proptest::prelude::*;
 
