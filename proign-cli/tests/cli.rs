@@ -1,0 +1,236 @@
+//! The `proign` binary, driven as a person would drive it.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use proign_testkit::vectors::{self, WebhookCase};
+
+const SECRET_VAR: &str = "PROIGN_CLI_TEST_SECRET";
+
+fn proign() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_proign"))
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("proign-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn verify(case: &WebhookCase, provider: &str) -> Output {
+    let body = scratch(&format!("{provider}-{}.body", case.case));
+    std::fs::write(&body, &case.body).unwrap();
+    let mut command = proign();
+    command
+        .args(["webhook", "verify", "--provider", provider, "--json"])
+        .args(["--secret-env", SECRET_VAR])
+        .args(["--now", &case.now_unix.to_string()])
+        .env(SECRET_VAR, &case.secret);
+    if let Some(tolerance) = case.tolerance_s {
+        command.args(["--tolerance", &tolerance.to_string()]);
+    }
+    for line in case.header_lines() {
+        command.args(["--header", &line]);
+    }
+    match &case.query {
+        Some(query) => command.args(["--query", query]),
+        None => command.arg("--body-file").arg(&body),
+    };
+    command.output().unwrap()
+}
+
+fn check(provider: &str, cases: Vec<WebhookCase>) {
+    let mut wrong = Vec::new();
+    for case in &cases {
+        let output = verify(case, provider);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let report: serde_json::Value = match serde_json::from_str(&stdout) {
+            Ok(report) => report,
+            Err(_) => {
+                wrong.push(format!(
+                    "{}: no JSON: {stdout} {:?}",
+                    case.case, output.stderr
+                ));
+                continue;
+            }
+        };
+        let (got, code) = if report["ok"] == true {
+            ("ok".to_owned(), 0)
+        } else {
+            (report["reason"].as_str().unwrap_or_default().to_owned(), 1)
+        };
+        if got != case.proign_expect() || output.status.code() != Some(code) {
+            wrong.push(format!(
+                "{}: expected {}, got {got} (exit {:?})",
+                case.case,
+                case.proign_expect(),
+                output.status.code()
+            ));
+        }
+        if !case.secret.is_empty() {
+            assert!(!stdout.contains(&case.secret), "the secret was printed");
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+#[test]
+fn stripe_vectors_through_the_binary() {
+    check("stripe", vectors::stripe_webhooks());
+}
+
+#[test]
+fn resend_vectors_through_the_binary() {
+    check("resend", vectors::resend_webhooks());
+}
+
+#[test]
+fn shopify_vectors_through_the_binary() {
+    check("shopify", vectors::shopify_webhooks());
+}
+
+#[test]
+fn shopify_oauth_vectors_through_the_binary() {
+    check("shopify-oauth", vectors::shopify_oauth_queries());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let output = proign()
+        .args([
+            "webhook",
+            "verify",
+            "--provider",
+            "stripe",
+            "--header",
+            "no colon",
+        ])
+        .args(["--secret-env", SECRET_VAR])
+        .env(SECRET_VAR, "whsec_made_up")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Name: value"));
+
+    let output = proign()
+        .args(["webhook", "verify", "--provider", "paypal"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+
+    let output = proign()
+        .args([
+            "webhook",
+            "verify",
+            "--provider",
+            "stripe",
+            "--tolerance",
+            "0",
+        ])
+        .args(["--secret-env", SECRET_VAR])
+        .env(SECRET_VAR, "whsec_made_up")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn a_missing_secret_is_a_rejection_naming_the_variable() {
+    let output = proign()
+        .args(["webhook", "verify", "--provider", "stripe", "--json"])
+        .args(["--secret-env", "PROIGN_CLI_TEST_UNSET_VARIABLE"])
+        .env_remove("PROIGN_CLI_TEST_UNSET_VARIABLE")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["reason"], "missing_secret");
+    assert!(
+        report["detail"]
+            .as_str()
+            .unwrap()
+            .contains("PROIGN_CLI_TEST_UNSET_VARIABLE")
+    );
+}
+
+/// `sign` prints headers that `verify` accepts, for every provider, with secrets from a file.
+#[test]
+fn sign_then_verify() {
+    let body = scratch("roundtrip.json");
+    std::fs::write(&body, br#"{"id":"evt_roundtrip","object":"event"}"#).unwrap();
+    let secret_file = scratch("secret");
+    for (provider, secret) in [
+        ("stripe", "whsec_made_up_roundtrip_secret"),
+        ("shopify", "made_up_shopify_client_secret"),
+        (
+            "resend",
+            "whsec_cHJnbi1yZXNlbmQtc2lnbmluZy1rZXktMzJieXRlcyE=",
+        ),
+    ] {
+        std::fs::write(&secret_file, format!("{secret}\n")).unwrap();
+        let signed = proign()
+            .args([
+                "webhook",
+                "sign",
+                "--provider",
+                provider,
+                "--timestamp",
+                "1767225600",
+            ])
+            .arg("--secret-file")
+            .arg(&secret_file)
+            .arg("--body-file")
+            .arg(&body)
+            .output()
+            .unwrap();
+        assert_eq!(signed.status.code(), Some(0), "{provider}: {signed:?}");
+        let mut verify = proign();
+        verify
+            .args([
+                "webhook",
+                "verify",
+                "--provider",
+                provider,
+                "--now",
+                "1767225660",
+            ])
+            .arg("--secret-file")
+            .arg(&secret_file)
+            .arg("--body-file")
+            .arg(&body);
+        for line in String::from_utf8(signed.stdout).unwrap().lines() {
+            verify.args(["--header", line]);
+        }
+        let verified = verify.output().unwrap();
+        assert_eq!(verified.status.code(), Some(0), "{provider}: {verified:?}");
+        assert!(String::from_utf8_lossy(&verified.stdout).starts_with("genuine"));
+    }
+
+    std::fs::write(&secret_file, "hush").unwrap();
+    let signed = proign()
+        .args(["webhook", "sign", "--provider", "shopify-oauth"])
+        .args([
+            "--query",
+            "code=abc&shop=a.myshopify.com&timestamp=1767225600",
+        ])
+        .arg("--secret-file")
+        .arg(&secret_file)
+        .output()
+        .unwrap();
+    let query = String::from_utf8(signed.stdout).unwrap();
+    let verified = proign()
+        .args([
+            "webhook",
+            "verify",
+            "--provider",
+            "shopify-oauth",
+            "--now",
+            "1767225600",
+        ])
+        .args(["--query", query.trim()])
+        .arg("--secret-file")
+        .arg(&secret_file)
+        .output()
+        .unwrap();
+    assert_eq!(verified.status.code(), Some(0), "{verified:?}");
+}
