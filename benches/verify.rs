@@ -1,0 +1,113 @@
+//! Each verifier against a bare HMAC-SHA256 of the same bytes, measured in the same run.
+//!
+//! ```text
+//! cargo bench --bench verify --features full
+//! ```
+//!
+//! The baseline keys a fresh HMAC and hashes the body once, which is the least any verifier
+//! must do; a verifier's cost over it is its header parsing, decoding and comparison.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use bytes::Bytes;
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use hmac::{Hmac, Mac};
+use http::{HeaderMap, HeaderValue};
+use proign::core::clock::FixedClock;
+use proign::core::secret::Secret;
+use proign::core::webhook::WebhookVerifier;
+use proign::core::webhook::standard::{HeaderBrand, StandardSigner};
+use proign::resend::webhook::ResendVerifier;
+use proign::shopify::webhook::ShopifyVerifier;
+use proign::stripe::webhook::StripeVerifier;
+use sha2::Sha256;
+
+const NOW: i64 = 1_767_225_600;
+const SIZES: [usize; 4] = [256, 2 * 1024, 16 * 1024, 1024 * 1024];
+const STRIPE_SECRET: &str = "whsec_made_up_benchmark_secret_0001";
+const SHOPIFY_SECRET: &str = "made_up_benchmark_client_secret";
+const RESEND_SECRET: &str = "whsec_cHJnbi1yZXNlbmQtc2lnbmluZy1rZXktMzJieXRlcyE=";
+
+fn body(len: usize) -> Bytes {
+    let mut body = Vec::with_capacity(len);
+    while body.len() < len {
+        body.extend_from_slice(br#"{"id":"evt_1","object":"event","data":{"k":"v"}},"#);
+    }
+    body.truncate(len);
+    Bytes::from(body)
+}
+
+fn header(name: &'static str, value: &str) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(name, HeaderValue::from_str(value).unwrap());
+    headers
+}
+
+fn verifiers(c: &mut Criterion) {
+    let stripe_secret = Secret::new(STRIPE_SECRET).unwrap();
+    let shopify_secret = Secret::new(SHOPIFY_SECRET).unwrap();
+    let resend_secret = Secret::new(RESEND_SECRET).unwrap();
+    let stripe = StripeVerifier::new([&stripe_secret])
+        .unwrap()
+        .with_clock(FixedClock::at_unix(NOW));
+    let shopify = ShopifyVerifier::new([&shopify_secret]).unwrap();
+    let resend = ResendVerifier::new([&resend_secret])
+        .unwrap()
+        .with_clock(FixedClock::at_unix(NOW));
+    let resend_signer = StandardSigner::new(&resend_secret)
+        .unwrap()
+        .with_brand(HeaderBrand::Svix);
+
+    let mut group = c.benchmark_group("verify");
+    group
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .sample_size(30);
+    for len in SIZES {
+        let body = body(len);
+        group.throughput(Throughput::Bytes(len as u64));
+
+        group.bench_with_input(BenchmarkId::new("bare_hmac", len), &body, |b, body| {
+            b.iter(|| {
+                let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(STRIPE_SECRET.as_bytes())
+                    .unwrap();
+                mac.update(black_box(body));
+                black_box(mac.finalize().into_bytes())
+            })
+        });
+
+        let stripe_headers = header(
+            "stripe-signature",
+            &proign::stripe::webhook::sign(&stripe_secret, NOW, &body),
+        );
+        group.bench_with_input(BenchmarkId::new("stripe", len), &body, |b, body| {
+            b.iter(|| stripe.verify(black_box(&stripe_headers), body.clone()).unwrap())
+        });
+
+        let mut shopify_headers = header(
+            "x-shopify-hmac-sha256",
+            &proign::shopify::webhook::sign(&shopify_secret, &body),
+        );
+        for (name, value) in [
+            ("x-shopify-topic", "orders/create"),
+            ("x-shopify-shop-domain", "bench.myshopify.com"),
+            ("x-shopify-api-version", "2026-01"),
+            ("x-shopify-webhook-id", "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043"),
+        ] {
+            shopify_headers.insert(name, HeaderValue::from_static(value));
+        }
+        group.bench_with_input(BenchmarkId::new("shopify", len), &body, |b, body| {
+            b.iter(|| shopify.verify(black_box(&shopify_headers), body.clone()).unwrap())
+        });
+
+        let resend_headers = resend_signer.headers("msg_2Lh9KRb0pzN3Tgcomfy4sz1hn2j", NOW, &body);
+        group.bench_with_input(BenchmarkId::new("resend", len), &body, |b, body| {
+            b.iter(|| resend.verify(black_box(&resend_headers), body.clone()).unwrap())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, verifiers);
+criterion_main!(benches);
