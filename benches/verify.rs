@@ -70,8 +70,8 @@ fn verifiers(c: &mut Criterion) {
 
         group.bench_with_input(BenchmarkId::new("bare_hmac", len), &body, |b, body| {
             b.iter(|| {
-                let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(STRIPE_SECRET.as_bytes())
-                    .unwrap();
+                let mut mac =
+                    <Hmac<Sha256> as Mac>::new_from_slice(STRIPE_SECRET.as_bytes()).unwrap();
                 mac.update(black_box(body));
                 black_box(mac.finalize().into_bytes())
             })
@@ -82,7 +82,11 @@ fn verifiers(c: &mut Criterion) {
             &proign::stripe::webhook::sign(&stripe_secret, NOW, &body),
         );
         group.bench_with_input(BenchmarkId::new("stripe", len), &body, |b, body| {
-            b.iter(|| stripe.verify(black_box(&stripe_headers), body.clone()).unwrap())
+            b.iter(|| {
+                stripe
+                    .verify(black_box(&stripe_headers), body.clone())
+                    .unwrap()
+            })
         });
 
         let mut shopify_headers = header(
@@ -93,17 +97,28 @@ fn verifiers(c: &mut Criterion) {
             ("x-shopify-topic", "orders/create"),
             ("x-shopify-shop-domain", "bench.myshopify.com"),
             ("x-shopify-api-version", "2026-01"),
-            ("x-shopify-webhook-id", "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043"),
+            (
+                "x-shopify-webhook-id",
+                "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043",
+            ),
         ] {
             shopify_headers.insert(name, HeaderValue::from_static(value));
         }
         group.bench_with_input(BenchmarkId::new("shopify", len), &body, |b, body| {
-            b.iter(|| shopify.verify(black_box(&shopify_headers), body.clone()).unwrap())
+            b.iter(|| {
+                shopify
+                    .verify(black_box(&shopify_headers), body.clone())
+                    .unwrap()
+            })
         });
 
         let resend_headers = resend_signer.headers("msg_2Lh9KRb0pzN3Tgcomfy4sz1hn2j", NOW, &body);
         group.bench_with_input(BenchmarkId::new("resend", len), &body, |b, body| {
-            b.iter(|| resend.verify(black_box(&resend_headers), body.clone()).unwrap())
+            b.iter(|| {
+                resend
+                    .verify(black_box(&resend_headers), body.clone())
+                    .unwrap()
+            })
         });
     }
     group.finish();

@@ -31,7 +31,10 @@ const DEMO: [(&str, &str); 4] = [
         "RESEND_WEBHOOK_SECRET",
         "whsec_cHJvaWduLWRlbW8tcmVzZW5kLXNlY3JldC0zMmJ5dGVzIQ==",
     ),
-    ("UPS_CALLBACK_CREDENTIAL", "proign-demo-ups-callback-credential"),
+    (
+        "UPS_CALLBACK_CREDENTIAL",
+        "proign-demo-ups-callback-credential",
+    ),
 ];
 
 #[derive(Clone)]
@@ -81,7 +84,11 @@ async fn stripe(Verified(delivery): Verified<StripeVerifier>) -> StatusCode {
 }
 
 async fn shopify(Verified(delivery): Verified<ShopifyVerifier>) -> StatusCode {
-    tracing::info!(topic = delivery.topic(), shop = delivery.shop_domain(), "verified shopify delivery");
+    tracing::info!(
+        topic = delivery.topic(),
+        shop = delivery.shop_domain(),
+        "verified shopify delivery"
+    );
     StatusCode::OK
 }
 
@@ -96,11 +103,11 @@ async fn ups(Verified(callback): Verified<TrackAlertVerifier>) -> StatusCode {
     StatusCode::OK
 }
 
-async fn shopify_callback(
-    State(gateway): State<Gateway>,
-    RawQuery(query): RawQuery,
-) -> StatusCode {
-    match gateway.shopify_queries.verify_hmac(query.as_deref().unwrap_or_default()) {
+async fn shopify_callback(State(gateway): State<Gateway>, RawQuery(query): RawQuery) -> StatusCode {
+    match gateway
+        .shopify_queries
+        .verify_hmac(query.as_deref().unwrap_or_default())
+    {
         Ok(verified) => {
             tracing::info!(shop = verified.shop(), "verified shopify oauth callback");
             StatusCode::OK
@@ -127,7 +134,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         shopify: Arc::new(ShopifyVerifier::new([&shopify_secret])?),
         shopify_queries: Arc::new(QueryVerifier::new([&shopify_secret])?),
         resend: Arc::new(ResendVerifier::new([&secret("RESEND_WEBHOOK_SECRET")])?),
-        ups: Arc::new(TrackAlertVerifier::new([&secret("UPS_CALLBACK_CREDENTIAL")])?),
+        ups: Arc::new(TrackAlertVerifier::new([&secret(
+            "UPS_CALLBACK_CREDENTIAL",
+        )])?),
     };
     let app = Router::new()
         .route("/webhooks/stripe", post(stripe))

@@ -81,7 +81,10 @@ fn shopify() {
     let body = big_body();
     let mut headers = HeaderMap::new();
     let value = proign::shopify::webhook::sign(&secret, &body);
-    headers.insert("x-shopify-hmac-sha256", HeaderValue::from_str(&value).unwrap());
+    headers.insert(
+        "x-shopify-hmac-sha256",
+        HeaderValue::from_str(&value).unwrap(),
+    );
     for (name, value) in [
         ("x-shopify-topic", "orders/create"),
         ("x-shopify-shop-domain", "alloc.myshopify.com"),

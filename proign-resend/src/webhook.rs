@@ -45,7 +45,9 @@ impl ResendVerifier {
     /// A verifier with a five-minute tolerance, the system clock and a 2 MiB body limit.
     pub fn new<'s>(secrets: impl IntoIterator<Item = &'s Secret>) -> Result<Self, ConfigError> {
         Ok(Self {
-            inner: StandardVerifier::new(secrets)?.with_provider(Provider::Resend),
+            inner: StandardVerifier::new(secrets)?
+                .with_provider(Provider::Resend)
+                .expecting_svix_names(),
         })
     }
 

@@ -8,28 +8,37 @@
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use http::HeaderMap;
+use http::{HeaderMap, HeaderValue};
 use proign_core::Provider;
 use proign_core::secret::Secret;
 use proign_core::webhook::{
     ConfigError, DEFAULT_BODY_LIMIT, Delivery, HmacKey, KeySet, Signatures, VerifyError,
-    WebhookVerifier, check_body, decode_base64_tag, headers,
+    WebhookVerifier, check_body, decode_base64_tag, headers, headers::HeaderSpec,
 };
 
-/// The signature header's names, classic first.
-pub const HMAC_HEADERS: &[&str] = &["X-Shopify-Hmac-Sha256", "Shopify-Hmac-Sha256"];
-/// The topic header's names.
-pub const TOPIC_HEADERS: &[&str] = &["X-Shopify-Topic", "Shopify-Topic"];
-/// The shop domain header's names.
-pub const SHOP_HEADERS: &[&str] = &["X-Shopify-Shop-Domain", "Shopify-Shop-Domain"];
-/// The API version header's names.
-pub const API_VERSION_HEADERS: &[&str] = &["X-Shopify-API-Version", "Shopify-API-Version"];
-/// The webhook id header's names.
-pub const WEBHOOK_ID_HEADERS: &[&str] = &["X-Shopify-Webhook-Id", "Shopify-Webhook-Id"];
-/// The event id header's names.
-pub const EVENT_ID_HEADERS: &[&str] = &["X-Shopify-Event-Id", "Shopify-Event-Id"];
-/// The triggered-at header's names.
-pub const TRIGGERED_AT_HEADERS: &[&str] = &["X-Shopify-Triggered-At", "Shopify-Triggered-At"];
+macro_rules! shopify_header {
+    ($(#[$doc:meta] $static:ident => $classic:literal, $lower:literal, $newer:literal;)*) => {
+        $(#[$doc] pub static $static: HeaderSpec =
+            HeaderSpec::with_alternate($classic, $lower, $newer);)*
+    };
+}
+
+shopify_header! {
+    /// The signature header: `X-Shopify-Hmac-Sha256`, or `shopify-hmac-sha256`.
+    HMAC_HEADER => "X-Shopify-Hmac-Sha256", "x-shopify-hmac-sha256", "shopify-hmac-sha256";
+    /// The topic header.
+    TOPIC_HEADER => "X-Shopify-Topic", "x-shopify-topic", "shopify-topic";
+    /// The shop domain header.
+    SHOP_HEADER => "X-Shopify-Shop-Domain", "x-shopify-shop-domain", "shopify-shop-domain";
+    /// The API version header.
+    API_VERSION_HEADER => "X-Shopify-API-Version", "x-shopify-api-version", "shopify-api-version";
+    /// The webhook id header.
+    WEBHOOK_ID_HEADER => "X-Shopify-Webhook-Id", "x-shopify-webhook-id", "shopify-webhook-id";
+    /// The event id header.
+    EVENT_ID_HEADER => "X-Shopify-Event-Id", "x-shopify-event-id", "shopify-event-id";
+    /// The triggered-at header.
+    TRIGGERED_AT_HEADER => "X-Shopify-Triggered-At", "x-shopify-triggered-at", "shopify-triggered-at";
+}
 
 /// Verifies Shopify webhook deliveries for one app.
 ///
@@ -94,13 +103,13 @@ impl WebhookVerifier for ShopifyVerifier {
 
     fn verify(&self, headers: &HeaderMap, body: Bytes) -> Result<ShopifyDelivery, VerifyError> {
         check_body(&body, self.body_limit, false)?;
-        let hmac = headers::required(headers, HMAC_HEADERS)?;
-        let topic = headers::required(headers, TOPIC_HEADERS)?;
-        let shop_domain = headers::required(headers, SHOP_HEADERS)?;
-        let api_version = headers::required(headers, API_VERSION_HEADERS)?;
-        let webhook_id = headers::required(headers, WEBHOOK_ID_HEADERS)?;
-        let event_id = headers::optional(headers, EVENT_ID_HEADERS)?;
-        let triggered_at = headers::optional(headers, TRIGGERED_AT_HEADERS)?;
+        let hmac = headers::required(headers, &HMAC_HEADER)?;
+        let (topic, _) = headers::required_value(headers, &TOPIC_HEADER)?;
+        let (shop_domain, _) = headers::required_value(headers, &SHOP_HEADER)?;
+        let (api_version, _) = headers::required_value(headers, &API_VERSION_HEADER)?;
+        let webhook_id = headers::required(headers, &WEBHOOK_ID_HEADER)?;
+        let event_id = headers::optional_value(headers, &EVENT_ID_HEADER)?;
+        let triggered_at = headers::optional_value(headers, &TRIGGERED_AT_HEADER)?;
 
         let mut signatures = Signatures::new();
         if let Some(tag) = decode_base64_tag(hmac) {
@@ -119,40 +128,47 @@ impl WebhookVerifier for ShopifyVerifier {
                 matched,
                 body,
             ),
-            topic: topic.to_owned(),
-            shop_domain: shop_domain.to_owned(),
-            api_version: api_version.to_owned(),
-            event_id: event_id.map(str::to_owned),
-            triggered_at: triggered_at.map(str::to_owned),
+            topic: topic.clone(),
+            shop_domain: shop_domain.clone(),
+            api_version: api_version.clone(),
+            event_id: event_id.map(|(value, _)| value.clone()),
+            triggered_at: triggered_at.map(|(value, _)| value.clone()),
         })
     }
 }
 
 /// A verified Shopify delivery and what its headers say about it.
+///
+/// The header values are kept as received (sharing the request's buffer) and read as text on
+/// access; the verifier already checked they are printable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShopifyDelivery {
     delivery: Delivery,
-    topic: String,
-    shop_domain: String,
-    api_version: String,
-    event_id: Option<String>,
-    triggered_at: Option<String>,
+    topic: HeaderValue,
+    shop_domain: HeaderValue,
+    api_version: HeaderValue,
+    event_id: Option<HeaderValue>,
+    triggered_at: Option<HeaderValue>,
+}
+
+fn text(value: &HeaderValue) -> &str {
+    value.to_str().unwrap_or_default().trim_ascii()
 }
 
 impl ShopifyDelivery {
     /// The topic, such as `orders/create`.
     pub fn topic(&self) -> &str {
-        &self.topic
+        text(&self.topic)
     }
 
     /// The shop's `*.myshopify.com` domain.
     pub fn shop_domain(&self) -> &str {
-        &self.shop_domain
+        text(&self.shop_domain)
     }
 
     /// The API version the payload was rendered with.
     pub fn api_version(&self) -> &str {
-        &self.api_version
+        text(&self.api_version)
     }
 
     /// The webhook id; retries of one delivery share it.
@@ -162,19 +178,18 @@ impl ShopifyDelivery {
 
     /// The event id, when Shopify sent one.
     pub fn event_id(&self) -> Option<&str> {
-        self.event_id.as_deref()
+        self.event_id.as_ref().map(text)
     }
 
     /// When the event was triggered, as sent.
     pub fn triggered_at_raw(&self) -> Option<&str> {
-        self.triggered_at.as_deref()
+        self.triggered_at.as_ref().map(text)
     }
 
     /// When the event was triggered; compare with now to see how stale a retried delivery is.
     /// `None` when absent or not an RFC 3339 time.
     pub fn triggered_at(&self) -> Option<DateTime<Utc>> {
-        let raw = self.triggered_at.as_deref()?;
-        DateTime::parse_from_rfc3339(raw)
+        DateTime::parse_from_rfc3339(self.triggered_at_raw()?)
             .ok()
             .map(|time| time.with_timezone(&Utc))
     }
@@ -182,7 +197,7 @@ impl ShopifyDelivery {
     /// The key to deduplicate on: the shop and the webhook id, which every retry of a
     /// delivery repeats.
     pub fn dedup_key(&self) -> String {
-        format!("{}:{}", self.shop_domain, self.webhook_id())
+        format!("{}:{}", self.shop_domain(), self.webhook_id())
     }
 
     /// The verified bytes.

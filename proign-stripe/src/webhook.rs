@@ -15,13 +15,15 @@ use proign_core::secret::Secret;
 use proign_core::webhook::{
     ConfigError, DEFAULT_BODY_LIMIT, Delivery, HmacKey, InvalidSecret, KeySet, Signatures,
     Tolerance, VerifyError, WebhookVerifier, check_body, decode_hex_tag, headers,
-    parse_unix_seconds,
+    headers::HeaderSpec, parse_unix_seconds,
 };
 
 use crate::event::{Event, EventError};
 
 /// The header Stripe signs deliveries with.
 pub const SIGNATURE_HEADER: &str = "Stripe-Signature";
+
+static SIGNATURE: HeaderSpec = HeaderSpec::new(SIGNATURE_HEADER, "stripe-signature");
 
 /// Verifies Stripe webhook deliveries for one endpoint.
 ///
@@ -136,7 +138,7 @@ impl WebhookVerifier for StripeVerifier {
 
     fn verify(&self, headers: &HeaderMap, body: Bytes) -> Result<Delivery, VerifyError> {
         check_body(&body, self.body_limit, false)?;
-        let header = headers::required(headers, &[SIGNATURE_HEADER])?;
+        let header = headers::required(headers, &SIGNATURE)?;
         let parsed = parse_header(header)?;
         self.tolerance
             .check(parsed.timestamp, self.clock.unix_seconds())?;
@@ -178,22 +180,21 @@ fn parse_header(header: &str) -> Result<ParsedHeader<'_>, VerifyError> {
     let mut saw_v1 = false;
     for item in header
         .split(',')
-        .map(str::trim)
+        .map(str::trim_ascii)
         .filter(|item| !item.is_empty())
     {
         let Some((key, value)) = item.split_once('=') else {
             continue;
         };
-        match key.trim() {
-            "t" => {
-                if timestamp_text.replace(value.trim()).is_some() {
-                    return Err(malformed("it has more than one t= item"));
-                }
+        match key.trim_ascii() {
+            "t" if timestamp_text.is_some() => {
+                return Err(malformed("it has more than one t= item"));
             }
+            "t" => timestamp_text = Some(value.trim_ascii()),
             "v1" => {
                 saw_v1 = true;
                 // A v1 that is not 64 hex digits cannot match; it is skipped, not fatal.
-                if let Some(tag) = decode_hex_tag(value.trim())
+                if let Some(tag) = decode_hex_tag(value.trim_ascii())
                     && !signatures.push(tag)
                 {
                     return Err(malformed("it carries more signatures than Stripe sends"));

@@ -12,7 +12,7 @@
 //! use proign_ups::track_alert::TrackAlertVerifier;
 //!
 //! let credential = Secret::new("made-up-callback-credential").unwrap();
-//! let verifier = TrackAlertVerifier::new([&credential]).unwrap().with_header("x-ups-credential");
+//! let verifier = TrackAlertVerifier::new([&credential]).unwrap().with_header("x-ups-credential").unwrap();
 //! assert!(!format!("{verifier:?}").contains("made-up"));
 //! ```
 

@@ -14,13 +14,15 @@ use proign_core::Provider;
 use proign_core::secret::Secret;
 use proign_core::webhook::{
     ConfigError, DEFAULT_BODY_LIMIT, Delivery, MAX_ACTIVE_SECRETS, VerifyError, WebhookVerifier,
-    check_body, constant_time_eq, headers,
+    check_body, constant_time_eq, headers, headers::HeaderSpec,
 };
 use serde::{Deserialize, Deserializer};
 use sha2::{Digest, Sha256};
 
 /// The header UPS returns the subscription's credential in, unless configured otherwise.
 pub const CREDENTIAL_HEADER: &str = "credential";
+
+static AUTHORIZATION: HeaderSpec = HeaderSpec::new("Authorization", "authorization");
 
 /// Authenticates and reads Track Alert callbacks.
 ///
@@ -45,7 +47,7 @@ pub const CREDENTIAL_HEADER: &str = "credential";
 #[derive(Clone)]
 pub struct TrackAlertVerifier {
     digests: Vec<[u8; 32]>,
-    header: &'static str,
+    header: HeaderSpec,
     body_limit: usize,
 }
 
@@ -53,7 +55,7 @@ impl std::fmt::Debug for TrackAlertVerifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TrackAlertVerifier")
             .field("credentials", &self.digests.len())
-            .field("header", &self.header)
+            .field("header", &self.header.name())
             .field("body_limit", &self.body_limit)
             .finish()
     }
@@ -78,15 +80,16 @@ impl TrackAlertVerifier {
         }
         Ok(Self {
             digests,
-            header: CREDENTIAL_HEADER,
+            header: HeaderSpec::new(CREDENTIAL_HEADER, CREDENTIAL_HEADER),
             body_limit: DEFAULT_BODY_LIMIT,
         })
     }
 
-    /// Reads the credential from another header.
-    pub fn with_header(mut self, name: &'static str) -> Self {
-        self.header = name;
-        self
+    /// Reads the credential from another header; an invalid header name is a configuration
+    /// error.
+    pub fn with_header(mut self, name: &'static str) -> Result<Self, ConfigError> {
+        self.header = HeaderSpec::parse(name).ok_or(ConfigError::InvalidHeaderName { name })?;
+        Ok(self)
     }
 
     /// Sets the largest body accepted, in bytes.
@@ -96,14 +99,16 @@ impl TrackAlertVerifier {
     }
 
     fn presented<'h>(&self, headers: &'h HeaderMap) -> Result<&'h str, VerifyError> {
-        if let Some(value) = headers::optional(headers, &[self.header])? {
+        if let Some(value) = headers::optional(headers, &self.header)? {
             return Ok(value);
         }
-        let bearer = headers::optional(headers, &["Authorization"])?
+        let bearer = headers::optional(headers, &AUTHORIZATION)?
             .and_then(|value| value.strip_prefix("Bearer "))
             .map(str::trim)
             .filter(|token| !token.is_empty());
-        bearer.ok_or(VerifyError::MissingHeader { name: self.header })
+        bearer.ok_or(VerifyError::MissingHeader {
+            name: self.header.name(),
+        })
     }
 }
 

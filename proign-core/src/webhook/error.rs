@@ -211,6 +211,12 @@ pub enum ConfigError {
          Tolerance::unchecked() to skip the check explicitly"
     )]
     ZeroTolerance,
+    /// A configured header name is not a valid HTTP header name.
+    #[error("{name:?} is not a valid header name")]
+    InvalidHeaderName {
+        /// The name given.
+        name: &'static str,
+    },
     /// Too many secrets were configured for one endpoint.
     #[error("at most {max} secrets may be active at once, {given} were given")]
     TooManySecrets {

@@ -66,7 +66,7 @@ pub struct Signatures {
 
 impl Signatures {
     /// How many signatures one delivery may carry; senders use one per active secret.
-    pub const CAPACITY: usize = 16;
+    pub const CAPACITY: usize = 8;
 
     /// No signatures yet.
     pub fn new() -> Self {

@@ -43,16 +43,57 @@ impl std::fmt::Debug for HmacKey {
 }
 
 /// Compares two byte strings in time that depends only on their lengths.
+///
+/// The differences are folded eight bytes at a time into one word, with no branch on the
+/// data, and only that word goes through `subtle`'s comparison: the same guarantee as a
+/// byte-wise constant-time loop at a fraction of its cost for 32-byte tags.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.ct_eq(b).into()
+    if a.len() != b.len() {
+        return false;
+    }
+    let (a_words, a_rest) = a.as_chunks::<8>();
+    let (b_words, b_rest) = b.as_chunks::<8>();
+    let mut diff = a_words.iter().zip(b_words).fold(0u64, |acc, (x, y)| {
+        acc | (u64::from_ne_bytes(*x) ^ u64::from_ne_bytes(*y))
+    });
+    for (x, y) in a_rest.iter().zip(b_rest) {
+        diff |= u64::from(x ^ y);
+    }
+    diff.ct_eq(&0).into()
 }
 
 /// Decodes lower- or upper-case hex into a tag; `None` unless it is exactly 64 hex digits.
 pub fn decode_hex_tag(text: &str) -> Option<Tag> {
+    let digits = text.as_bytes();
+    if digits.len() != 2 * TAG_LEN {
+        return None;
+    }
     let mut tag = [0u8; TAG_LEN];
-    hex::decode_to_slice(text, &mut tag).ok()?;
-    Some(tag)
+    let mut invalid = 0u8;
+    for (byte, pair) in tag.iter_mut().zip(digits.chunks_exact(2)) {
+        let (high, low) = (HEX[usize::from(pair[0])], HEX[usize::from(pair[1])]);
+        invalid |= (high | low) & 0x80;
+        *byte = (high << 4) | (low & 0x0f);
+    }
+    (invalid == 0).then_some(tag)
 }
+
+/// Hex digit values; `0x80` marks a byte that is not a hex digit.
+static HEX: [u8; 256] = {
+    let mut table = [0x80u8; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
 
 /// Decodes canonical, padded standard base64 into a tag; `None` for anything else.
 pub fn decode_base64_tag(text: &str) -> Option<Tag> {
@@ -89,6 +130,19 @@ mod tests {
     }
 
     #[test]
+    fn comparison_sees_every_byte() {
+        let tag = [7u8; 35];
+        assert!(constant_time_eq(&tag, &tag));
+        for i in 0..tag.len() {
+            let mut other = tag;
+            other[i] ^= 0x01;
+            assert!(!constant_time_eq(&tag, &other), "byte {i}");
+        }
+        assert!(!constant_time_eq(&tag[..34], &tag));
+        assert!(constant_time_eq(&[], &[]));
+    }
+
+    #[test]
     fn tag_decoders_are_strict() {
         let b64 = "B23tXN681gZ0qIWNRrgtzBE9XSDo5yaUu6wfmhu3a7g=";
         assert!(decode_base64_tag(b64).is_some());
@@ -97,5 +151,11 @@ mod tests {
         assert!(decode_hex_tag(&"0".repeat(64)).is_some());
         assert!(decode_hex_tag(&"0".repeat(63)).is_none());
         assert!(decode_hex_tag(&"g".repeat(64)).is_none());
+        let tag = decode_hex_tag(&"0123456789abcdefABCDEF".repeat(3)[..64]).unwrap();
+        assert_eq!(hex::encode(tag), "0123456789abcdefabcdef".repeat(3)[..64]);
+        for bad in ["/", ":", "@", "G", "`", "g", "\u{7f}"] {
+            let text = format!("{bad}{}", "0".repeat(63));
+            assert!(decode_hex_tag(&text).is_none(), "{bad}");
+        }
     }
 }

@@ -16,18 +16,40 @@ use http::{HeaderMap, HeaderValue};
 use super::{
     ConfigError, DEFAULT_BODY_LIMIT, Delivery, HmacKey, InvalidSecret, KeySet, Signatures,
     Tolerance, VerifyError, WebhookVerifier, check_body, decode_base64_tag, headers,
-    parse_unix_seconds,
+    headers::HeaderSpec, parse_unix_seconds,
 };
 use crate::clock::{self, SharedClock};
 use crate::provider::Provider;
 use crate::secret::Secret;
 
-/// Header names, unbranded first.
-pub const ID_HEADERS: &[&str] = &["webhook-id", "svix-id"];
-/// Timestamp header names, unbranded first.
-pub const TIMESTAMP_HEADERS: &[&str] = &["webhook-timestamp", "svix-timestamp"];
-/// Signature header names, unbranded first.
-pub const SIGNATURE_HEADERS: &[&str] = &["webhook-signature", "svix-signature"];
+/// The three headers of the scheme, each looked up under its unbranded name and its Svix
+/// name, in the order a sender is expected to use.
+#[derive(Debug)]
+struct SchemeHeaders {
+    id: HeaderSpec,
+    timestamp: HeaderSpec,
+    signature: HeaderSpec,
+}
+
+static UNBRANDED_FIRST: SchemeHeaders = SchemeHeaders {
+    id: HeaderSpec::with_alternate("webhook-id", "webhook-id", "svix-id"),
+    timestamp: HeaderSpec::with_alternate(
+        "webhook-timestamp",
+        "webhook-timestamp",
+        "svix-timestamp",
+    ),
+    signature: HeaderSpec::with_alternate(
+        "webhook-signature",
+        "webhook-signature",
+        "svix-signature",
+    ),
+};
+
+static SVIX_FIRST: SchemeHeaders = SchemeHeaders {
+    id: HeaderSpec::with_alternate("svix-id", "svix-id", "webhook-id"),
+    timestamp: HeaderSpec::with_alternate("svix-timestamp", "svix-timestamp", "webhook-timestamp"),
+    signature: HeaderSpec::with_alternate("svix-signature", "svix-signature", "webhook-signature"),
+};
 
 /// The shortest decoded key accepted, in bytes.
 pub const MIN_KEY_LEN: usize = 16;
@@ -78,6 +100,7 @@ pub struct StandardVerifier {
     tolerance: Tolerance,
     clock: SharedClock,
     body_limit: usize,
+    headers: &'static SchemeHeaders,
 }
 
 impl StandardVerifier {
@@ -94,7 +117,15 @@ impl StandardVerifier {
             tolerance: Tolerance::default(),
             clock: clock::system(),
             body_limit: DEFAULT_BODY_LIMIT,
+            headers: &UNBRANDED_FIRST,
         })
+    }
+
+    /// Looks for the `svix-*` header names first (both families are always accepted); a
+    /// small saving for senders, such as Resend, that use them.
+    pub fn expecting_svix_names(mut self) -> Self {
+        self.headers = &SVIX_FIRST;
+        self
     }
 
     /// Reports deliveries as coming from `provider` (Resend, say).
@@ -135,17 +166,18 @@ impl WebhookVerifier for StandardVerifier {
 
     fn verify(&self, headers: &HeaderMap, body: Bytes) -> Result<Delivery, VerifyError> {
         check_body(&body, self.body_limit, true)?;
-        let id = headers::required(headers, ID_HEADERS)?;
-        let timestamp_text = headers::required(headers, TIMESTAMP_HEADERS)?;
-        let header = headers::required(headers, SIGNATURE_HEADERS)?;
+        let names = self.headers;
+        let id = headers::required(headers, &names.id)?;
+        let timestamp_text = headers::required(headers, &names.timestamp)?;
+        let header = headers::required(headers, &names.signature)?;
 
         let timestamp = parse_unix_seconds(timestamp_text).ok_or(VerifyError::MalformedHeader {
-            name: TIMESTAMP_HEADERS[0],
+            name: names.timestamp.name(),
             problem: "it is not a whole number of seconds",
         })?;
         self.tolerance.check(timestamp, self.clock.unix_seconds())?;
 
-        let signatures = parse_signatures(header)?;
+        let signatures = parse_signatures(header, names.signature.name())?;
         let message: [&[u8]; 5] = [id.as_bytes(), b".", timestamp_text.as_bytes(), b".", &body];
         let matched = self
             .keys
@@ -163,7 +195,7 @@ impl WebhookVerifier for StandardVerifier {
 
 /// Collects the `v1` entries of a signature header. Entries of other versions, and `v1`
 /// entries that are not a canonical base64 tag, can never match and are skipped.
-fn parse_signatures(header: &str) -> Result<Signatures, VerifyError> {
+fn parse_signatures(header: &str, name: &'static str) -> Result<Signatures, VerifyError> {
     let mut signatures = Signatures::new();
     for entry in header.split(' ').filter(|entry| !entry.is_empty()) {
         let Some(("v1", encoded)) = entry.split_once(',') else {
@@ -173,7 +205,7 @@ fn parse_signatures(header: &str) -> Result<Signatures, VerifyError> {
             && !signatures.push(tag)
         {
             return Err(VerifyError::MalformedHeader {
-                name: SIGNATURE_HEADERS[0],
+                name,
                 problem: "it carries more signatures than any sender uses",
             });
         }
@@ -230,8 +262,8 @@ impl StandardSigner {
     /// control characters) is sent empty, which every verifier rejects.
     pub fn headers(&self, id: &str, timestamp: i64, body: &[u8]) -> HeaderMap {
         let (id_name, ts_name, sig_name) = match self.brand {
-            HeaderBrand::Standard => (ID_HEADERS[0], TIMESTAMP_HEADERS[0], SIGNATURE_HEADERS[0]),
-            HeaderBrand::Svix => (ID_HEADERS[1], TIMESTAMP_HEADERS[1], SIGNATURE_HEADERS[1]),
+            HeaderBrand::Standard => ("webhook-id", "webhook-timestamp", "webhook-signature"),
+            HeaderBrand::Svix => ("svix-id", "svix-timestamp", "svix-signature"),
         };
         let mut headers = HeaderMap::new();
         let id_value = HeaderValue::from_str(id).unwrap_or(HeaderValue::from_static(""));

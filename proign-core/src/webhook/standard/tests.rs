@@ -205,3 +205,44 @@ fn body_limit_applies_before_hashing() {
         Err(VerifyError::BodyTooLarge { len: 20, limit: 8 })
     );
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn no_headers_or_body_panic(
+            id in ".{0,40}",
+            ts in ".{0,24}",
+            sig in ".{0,200}",
+            body in proptest::collection::vec(any::<u8>(), 0..256),
+        ) {
+            let mut map = HeaderMap::new();
+            for (name, value) in [("webhook-id", id), ("svix-timestamp", ts), ("webhook-signature", sig)] {
+                if let Ok(value) = HeaderValue::from_str(&value) {
+                    map.insert(name, value);
+                }
+            }
+            let _ = verifier(&[REF_SECRET], 1614265330).verify(&map, Bytes::from(body));
+        }
+
+        #[test]
+        fn secrets_never_panic(text in ".{0,80}") {
+            let _ = decode_secret(&text);
+        }
+
+        #[test]
+        fn sign_then_verify_round_trips(
+            id in "[a-zA-Z0-9_]{1,40}",
+            ts in 0i64..4_000_000_000,
+            body in proptest::collection::vec(any::<u8>(), 0..512),
+        ) {
+            let signer = StandardSigner::new(&secret(REF_SECRET)).unwrap();
+            let h = signer.headers(&id, ts, &body);
+            let delivery = verifier(&[REF_SECRET], ts).verify(&h, Bytes::from(body)).unwrap();
+            prop_assert_eq!(delivery.id(), Some(id.as_str()));
+        }
+    }
+}
