@@ -31,5 +31,7 @@
 //! ```
 
 pub mod event;
+pub mod form;
+pub mod metadata;
 pub mod objects;
 pub mod webhook;

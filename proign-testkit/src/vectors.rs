@@ -80,14 +80,69 @@ impl WebhookCase {
     }
 }
 
-fn parse(text: &str) -> Vec<WebhookCase> {
+/// One HTTP request an official SDK sent, as recorded.
+#[derive(Debug, Clone, Deserialize)]
+#[non_exhaustive]
+pub struct RecordedRequest {
+    /// What was called, such as `customers.create`.
+    pub operation: String,
+    /// The attempt within the operation, from 0; a retry shows as 1.
+    pub seq: u32,
+    /// The SDK call, as source text.
+    pub call: String,
+    /// The HTTP method.
+    pub method: String,
+    /// The path.
+    pub path: String,
+    /// The query string without `?`, exactly as sent.
+    #[serde(default)]
+    pub raw_query: String,
+    /// The headers, lower-case names.
+    pub headers: serde_json::Map<String, serde_json::Value>,
+    /// The body, exactly as sent.
+    #[serde(default)]
+    pub body: String,
+    /// Headers whose run-specific values were replaced by placeholders.
+    #[serde(default)]
+    pub normalized_headers: Vec<String>,
+    /// The status the recorder answered.
+    pub response_status: u16,
+}
+
+impl RecordedRequest {
+    /// A header's recorded value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(serde_json::Value::as_str)
+    }
+}
+
+fn parse_lines<T: serde::de::DeserializeOwned>(text: &str) -> Vec<T> {
     text.lines()
         .filter(|line| !line.trim().is_empty())
         .map(|line| match serde_json::from_str(line) {
-            Ok(case) => case,
+            Ok(row) => row,
             Err(err) => panic!("a vector row does not parse: {err}"),
         })
         .collect()
+}
+
+/// The requests Stripe's Node library sent.
+pub fn stripe_requests() -> Vec<RecordedRequest> {
+    parse_lines(include_str!("../vectors/requests-stripe.jsonl"))
+}
+
+/// The requests Resend's Node library sent.
+pub fn resend_requests() -> Vec<RecordedRequest> {
+    parse_lines(include_str!("../vectors/requests-resend.jsonl"))
+}
+
+/// The requests TaxJar's Node library sent.
+pub fn taxjar_requests() -> Vec<RecordedRequest> {
+    parse_lines(include_str!("../vectors/requests-taxjar.jsonl"))
+}
+
+fn parse(text: &str) -> Vec<WebhookCase> {
+    parse_lines(text)
 }
 
 /// Stripe `Stripe-Signature` deliveries.
@@ -120,6 +175,9 @@ mod tests {
         assert_eq!(resend_webhooks().len(), 18);
         assert_eq!(shopify_webhooks().len(), 9);
         assert_eq!(shopify_oauth_queries().len(), 13);
+        assert_eq!(stripe_requests().len(), 11);
+        assert_eq!(resend_requests().len(), 5);
+        assert_eq!(taxjar_requests().len(), 4);
     }
 
     #[test]
