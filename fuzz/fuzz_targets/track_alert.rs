@@ -1,0 +1,25 @@
+#![no_main]
+// Any Track Alert credential and body: a verdict, never a panic.
+
+use bytes::Bytes;
+use libfuzzer_sys::fuzz_target;
+use proign_core::secret::Secret;
+use proign_core::webhook::WebhookVerifier;
+use proign_ups::track_alert::TrackAlertVerifier;
+
+#[path = "common.rs"]
+mod common;
+
+fuzz_target!(|data: &[u8]| {
+    let (parts, body) = common::split(data, 1);
+    let mut headers = common::headers(&[("credential", parts[0])]);
+    if data.first() == Some(&b'A') {
+        headers = common::headers(&[("credential", b"made-up-fuzz-credential")]);
+    }
+    let secret = Secret::new("made-up-fuzz-credential").unwrap();
+    let verifier = TrackAlertVerifier::new([&secret]).unwrap();
+    if let Ok(callback) = verifier.verify(&headers, Bytes::copy_from_slice(body)) {
+        let event = callback.event();
+        let _ = (event.gmt_date(), event.gmt_time(), event.scheduled_delivery());
+    }
+});
