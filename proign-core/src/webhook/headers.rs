@@ -1,3 +1,5 @@
+//! Header lookup shared by every verifier: case-insensitive, one occurrence, printable.
+
 use http::HeaderMap;
 
 use super::VerifyError;
