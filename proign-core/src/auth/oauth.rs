@@ -25,7 +25,9 @@ use super::Credential;
 use super::token::{AccessToken, TokenResponse};
 use crate::clock::SharedClock;
 use crate::http::failure::{response_error, transport_error};
-use crate::http::transport::{Transport, TransportError, TransportRequest, TransportResponse};
+use crate::http::transport::{
+    BoxFuture, Transport, TransportError, TransportRequest, TransportResponse,
+};
 use crate::http::{Error, ErrorKind, ProviderProfile, Response};
 use crate::retry::{RetryPolicy, Wait};
 use crate::secret::SecretOrigin;
@@ -207,8 +209,7 @@ impl ClientCredentials {
         let request = client
             .exchange_client_credentials()
             .add_scopes(self.config.scopes.iter().cloned().map(Scope::new));
-        let send = |request: oauth2::HttpRequest| self.exchange(request);
-        let received = request.request_async(&send).await;
+        let received = request.request_async(&Exchange(self)).await;
         let received_at = self.clock.now();
         match received {
             Ok(answer) => answer.into_token(received_at).map_err(|reason| {
@@ -307,6 +308,18 @@ impl ClientCredentials {
         *answer.status_mut() = response.status;
         *answer.headers_mut() = response.headers;
         Ok(answer)
+    }
+}
+
+/// The `oauth2` crate's HTTP client, implemented over proign's transport.
+struct Exchange<'a>(&'a ClientCredentials);
+
+impl<'c> oauth2::AsyncHttpClient<'c> for Exchange<'_> {
+    type Error = ExchangeError;
+    type Future = BoxFuture<'c, Result<oauth2::HttpResponse, ExchangeError>>;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(self.0.exchange(request))
     }
 }
 
