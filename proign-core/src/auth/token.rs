@@ -170,8 +170,7 @@ fn lenient_seconds<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, 
 fn seconds(text: &str) -> Option<Duration> {
     let value: f64 = text.parse().ok()?;
     let plain = text.bytes().all(|b| b.is_ascii_digit() || b == b'.');
-    (plain && value.is_finite() && value >= 0.0 && value < 1e12)
-        .then(|| Duration::from_secs_f64(value))
+    (plain && (0.0..1e12).contains(&value)).then(|| Duration::from_secs_f64(value))
 }
 
 #[cfg(test)]

@@ -168,9 +168,11 @@ impl ProviderError {
 ///
 /// `Debug` and `Display` never show request or response bodies, headers or credentials; the
 /// raw error body is available through [`Error::raw_body`] for callers who want to store it.
-#[derive(Clone, thiserror::Error)]
-#[error("{provider} {operation}: {kind}{}", status_suffix(*status, request_id.as_deref()))]
-pub struct Error {
+#[derive(Clone)]
+pub struct Error(Box<Inner>);
+
+#[derive(Clone)]
+struct Inner {
     provider: Provider,
     operation: &'static str,
     kind: ErrorKind,
@@ -179,16 +181,28 @@ pub struct Error {
     request_id: Option<String>,
     detail: Option<ProviderError>,
     body: Option<Bytes>,
-    #[source]
     source: Option<Source>,
 }
 
-fn status_suffix(status: Option<u16>, request_id: Option<&str>) -> String {
-    match (status, request_id) {
-        (Some(s), Some(id)) => format!(" (status {s}, request id {id})"),
-        (Some(s), None) => format!(" (status {s})"),
-        (None, Some(id)) => format!(" (request id {id})"),
-        (None, None) => String::new(),
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let e = &self.0;
+        write!(f, "{} {}: {}", e.provider, e.operation, e.kind)?;
+        match (e.status, e.request_id.as_deref()) {
+            (Some(s), Some(id)) => write!(f, " (status {s}, request id {id})"),
+            (Some(s), None) => write!(f, " (status {s})"),
+            (None, Some(id)) => write!(f, " (request id {id})"),
+            (None, None) => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0
+            .source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -197,7 +211,7 @@ impl Error {
     /// until [`with_retryable`](Self::with_retryable) says otherwise.
     pub fn new(provider: Provider, operation: &'static str, kind: ErrorKind) -> Self {
         let retryable = kind_is_retryable(&kind, None);
-        Self {
+        Self(Box::new(Inner {
             provider,
             operation,
             kind,
@@ -207,96 +221,96 @@ impl Error {
             detail: None,
             body: None,
             source: None,
-        }
+        }))
     }
 
     /// Records the HTTP status (and re-derives retryability from it).
     pub fn with_status(mut self, status: u16) -> Self {
-        self.status = Some(status);
-        self.retryable = kind_is_retryable(&self.kind, Some(status));
+        self.0.status = Some(status);
+        self.0.retryable = kind_is_retryable(&self.0.kind, Some(status));
         self
     }
 
     /// Records the provider's request id.
     pub fn with_request_id(mut self, id: Option<String>) -> Self {
-        self.request_id = id;
+        self.0.request_id = id;
         self
     }
 
     /// Records what the provider said.
     pub fn with_detail(mut self, detail: Option<ProviderError>) -> Self {
-        self.detail = detail;
+        self.0.detail = detail;
         self
     }
 
     /// Keeps the provider's raw error body.
     pub fn with_body(mut self, body: Bytes) -> Self {
-        self.body = Some(body);
+        self.0.body = Some(body);
         self
     }
 
     /// Keeps the underlying cause.
     pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.source = Some(Arc::new(source));
+        self.0.source = Some(Arc::new(source));
         self
     }
 
     /// Keeps an already shared cause.
     pub fn with_shared_source(mut self, source: Source) -> Self {
-        self.source = Some(source);
+        self.0.source = Some(source);
         self
     }
 
     /// Overrides retryability, for a provider hint such as `Stripe-Should-Retry`.
     pub fn with_retryable(mut self, retryable: bool) -> Self {
-        self.retryable = retryable;
+        self.0.retryable = retryable;
         self
     }
 
     /// Replaces the kind, keeping status, request id, detail, body and source.
     pub fn with_kind(mut self, kind: ErrorKind) -> Self {
-        self.kind = kind;
+        self.0.kind = kind;
         self
     }
 
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
-        &self.kind
+        &self.0.kind
     }
 
     /// The provider called.
     pub fn provider(&self) -> Provider {
-        self.provider
+        self.0.provider
     }
 
     /// The operation's name, as in the tracing span.
     pub fn operation(&self) -> &'static str {
-        self.operation
+        self.0.operation
     }
 
     /// The HTTP status of the last response, if one arrived.
     pub fn status(&self) -> Option<u16> {
-        self.status
+        self.0.status
     }
 
     /// The provider's request id, for support tickets.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.0.request_id.as_deref()
     }
 
     /// The provider's code, field and message, when its profile could decode them.
     pub fn detail(&self) -> Option<&ProviderError> {
-        self.detail.as_ref()
+        self.0.detail.as_ref()
     }
 
     /// The provider's error body, exactly as received.
     pub fn raw_body(&self) -> Option<&Bytes> {
-        self.body.as_ref()
+        self.0.body.as_ref()
     }
 
     /// The wait the provider asked for, if this is [`ErrorKind::RateLimited`].
     pub fn retry_after(&self) -> Option<Duration> {
-        match self.kind {
+        match self.0.kind {
             ErrorKind::RateLimited { retry_after } => retry_after,
             _ => None,
         }
@@ -304,7 +318,7 @@ impl Error {
 
     /// Whether trying the same call again later (with the same idempotency key) may succeed.
     pub fn is_retryable(&self) -> bool {
-        self.retryable
+        self.0.retryable
     }
 }
 
@@ -324,16 +338,17 @@ fn kind_is_retryable(kind: &ErrorKind, status: Option<u16>) -> bool {
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let e = &self.0;
         f.debug_struct("Error")
-            .field("provider", &self.provider)
-            .field("operation", &self.operation)
-            .field("kind", &self.kind)
-            .field("retryable", &self.retryable)
-            .field("status", &self.status)
-            .field("request_id", &self.request_id)
-            .field("detail", &self.detail)
-            .field("body_len", &self.body.as_ref().map(Bytes::len))
-            .field("source", &self.source)
+            .field("provider", &e.provider)
+            .field("operation", &e.operation)
+            .field("kind", &e.kind)
+            .field("retryable", &e.retryable)
+            .field("status", &e.status)
+            .field("request_id", &e.request_id)
+            .field("detail", &e.detail)
+            .field("body_len", &e.body.as_ref().map(Bytes::len))
+            .field("source", &e.source)
             .finish()
     }
 }
