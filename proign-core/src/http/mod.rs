@@ -66,6 +66,7 @@
 //! ```
 
 mod budget;
+mod builder;
 mod client;
 mod connect;
 mod error;
@@ -79,7 +80,8 @@ pub(crate) mod transport;
 mod tests;
 
 pub use budget::{RateBudget, RequestRate};
-pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT, base_url_variable};
+pub use builder::{ClientBuilder, base_url_variable};
+pub use client::{Client, DEFAULT_TIMEOUT};
 pub use connect::{Connect, CredentialSource};
 pub use error::{Error, ErrorKind, ProviderError, Source, TimeoutPhase};
 pub use profile::{Classification, ProviderProfile, default_classification, default_decode_error};
