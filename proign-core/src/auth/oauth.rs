@@ -86,6 +86,10 @@ struct State {
 }
 
 /// A client-credentials token source with a single-flight cache.
+///
+/// The cache belongs to this value: create one per set of credentials and environment (for
+/// UPS, per client id, test or production, and merchant) and share it, behind an `Arc`, with
+/// every client that uses those credentials.
 #[derive(Debug)]
 pub struct ClientCredentials {
     config: ClientCredentialsConfig,

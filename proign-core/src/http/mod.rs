@@ -85,7 +85,7 @@ pub use client::{Client, DEFAULT_TIMEOUT};
 pub use connect::{Connect, CredentialSource};
 pub use error::{Error, ErrorKind, ProviderError, Source, TimeoutPhase};
 pub use profile::{Classification, ProviderProfile, default_classification, default_decode_error};
-pub use request::Request;
+pub use request::{Request, SENSITIVE_HEADERS, is_sensitive};
 pub use response::{EXCERPT_CHARS, Response, excerpt};
 pub use transport::{
     BoxFuture, ReqwestTransport, Transport, TransportConfig, TransportError, TransportErrorKind,

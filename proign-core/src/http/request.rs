@@ -9,6 +9,21 @@ use http::{HeaderMap, Method};
 
 use crate::idempotency::IdempotencyKey;
 
+/// Headers that carry credentials; their values are always marked sensitive.
+pub const SENSITIVE_HEADERS: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    "x-shopify-access-token",
+    "x-api-key",
+];
+
+/// Whether `name` is one of [`SENSITIVE_HEADERS`].
+pub fn is_sensitive(name: &HeaderName) -> bool {
+    SENSITIVE_HEADERS.contains(&name.as_str())
+}
+
 /// One logical provider call; the client turns it into one or more identical attempts.
 ///
 /// The body is held as [`Bytes`], so every attempt sends exactly the same bytes.
@@ -70,9 +85,12 @@ impl Request {
         self
     }
 
-    /// Sets a header. Values that are credentials must be marked sensitive by the caller;
-    /// the client's own authentication does that itself.
-    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+    /// Sets a header. Values of the headers in [`SENSITIVE_HEADERS`] are marked sensitive,
+    /// so no HTTP library prints them; the client's own authentication does the same.
+    pub fn header(mut self, name: HeaderName, mut value: HeaderValue) -> Self {
+        if is_sensitive(&name) {
+            value.set_sensitive(true);
+        }
         self.headers.insert(name, value);
         self
     }
@@ -163,5 +181,24 @@ impl fmt::Debug for Request {
             .field("replay_safe", &self.replay_safe)
             .field("timeout", &self.timeout)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credential_headers_are_marked_sensitive() {
+        let token = HeaderName::from_static("x-shopify-access-token");
+        let request = Request::get("shop", "/shop")
+            .header(
+                token.clone(),
+                HeaderValue::from_static("shpat_prgnDONOTLOG"),
+            )
+            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        assert!(request.headers[&token].is_sensitive());
+        assert!(!request.headers[CONTENT_TYPE].is_sensitive());
+        assert!(!format!("{request:?}").contains("DONOTLOG"));
     }
 }
