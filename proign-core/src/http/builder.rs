@@ -100,12 +100,8 @@ impl ClientBuilder {
         if self.timeout.is_zero() || self.transport_config.connect_timeout.is_zero() {
             return Err(config_error("timeouts must be longer than zero".into()));
         }
-        let env_var = base_url_variable(provider.as_str());
-        let raw = match (self.base_url, std::env::var(&env_var).ok()) {
-            (Some(url), _) => url,
-            (None, Some(url)) if !url.trim().is_empty() => url,
-            _ => self.profile.default_base_url().to_owned(),
-        };
+        let from_env = std::env::var(base_url_variable(provider.as_str())).ok();
+        let raw = choose_base_url(self.base_url, from_env, self.profile.default_base_url());
         let base_url = parse_base_url(&raw).map_err(config_error)?;
         let transport = match self.transport {
             Some(transport) => transport,
@@ -133,6 +129,15 @@ pub fn base_url_variable(provider: &str) -> String {
     format!("PROIGN_{}_BASE_URL", provider.to_ascii_uppercase())
 }
 
+/// Configuration first, then the environment variable (if not blank), then the default.
+fn choose_base_url(configured: Option<String>, from_env: Option<String>, default: &str) -> String {
+    match (configured, from_env) {
+        (Some(url), _) => url,
+        (None, Some(url)) if !url.trim().is_empty() => url,
+        _ => default.to_owned(),
+    }
+}
+
 fn parse_base_url(raw: &str) -> Result<String, String> {
     let url = url::Url::parse(raw.trim()).map_err(|e| format!("base URL is invalid: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") {
@@ -145,4 +150,26 @@ fn parse_base_url(raw: &str) -> Result<String, String> {
         return Err("base URL must not have a query or fragment".into());
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn configuration_then_environment_then_default() {
+        let some = |s: &str| Some(s.to_owned());
+        let default = "https://api.stripe.com";
+        let mock = "http://127.0.0.1:12111";
+        assert_eq!(
+            choose_base_url(some(mock), some("http://proxy"), default),
+            mock
+        );
+        assert_eq!(choose_base_url(None, some(mock), default), mock);
+        assert_eq!(choose_base_url(None, some("  "), default), default);
+        assert_eq!(choose_base_url(None, None, default), default);
+        assert_eq!(base_url_variable("stripe"), "PROIGN_STRIPE_BASE_URL");
+        assert_eq!(parse_base_url("http://127.0.0.1:12111/").unwrap(), mock);
+        assert!(parse_base_url("http://x.test/?q=1").is_err());
+    }
 }
