@@ -144,8 +144,12 @@ impl Client {
         loop {
             attempt += 1;
             span.record("attempt", attempt);
+            // No attempt may outlast the call's overall deadline.
+            let left = inner.retry.deadline().saturating_sub(started.elapsed());
+            let mut sent = prepared.clone();
+            sent.timeout = sent.timeout.min(left.max(Duration::from_millis(1)));
             let next = self
-                .attempt(&request, &prepared, may_replay, &mut refreshed, span)
+                .attempt(&request, sent, may_replay, &mut refreshed, span)
                 .await?;
             let (error, asked) = match next {
                 Next::Done(result) => return result,
@@ -218,7 +222,7 @@ impl Client {
     async fn attempt(
         &self,
         request: &Request,
-        prepared: &TransportRequest,
+        mut sent: TransportRequest,
         may_replay: bool,
         refreshed: &mut bool,
         span: &tracing::Span,
@@ -228,7 +232,6 @@ impl Client {
         if let Some(budget) = &inner.budget {
             budget.acquire().await;
         }
-        let mut sent = prepared.clone();
         let used = inner.auth.apply(provider, &mut sent.headers).await?;
         let raw = match inner.transport.send(sent).await {
             Ok(raw) => raw,

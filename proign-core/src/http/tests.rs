@@ -427,3 +427,16 @@ fn misconfiguration_is_refused() {
     assert!(user_agent(Some("shop/2.1")).starts_with("proign/0."));
     assert!(user_agent(Some("shop/2.1")).ends_with(" shop/2.1"));
 }
+
+#[tokio::test(start_paused = true)]
+async fn no_attempt_outlasts_the_deadline() {
+    let script = Script::new(vec![
+        Reply::Respond(503, vec![("retry-after", "7")], ""),
+        ok(),
+    ]);
+    let policy = exact().with_deadline(Duration::from_secs(10));
+    client(&script, policy).send(get()).await.unwrap();
+    let attempts = script.attempts();
+    assert_eq!(attempts[0].timeout, Duration::from_secs(10));
+    assert_eq!(attempts[1].timeout, Duration::from_secs(3));
+}

@@ -105,7 +105,8 @@ impl RetryPolicy {
         self
     }
 
-    /// Sets the longest time from the first attempt after which no new attempt starts.
+    /// Sets the overall time budget of one call, measured from its first attempt: no attempt
+    /// starts or runs past it.
     pub fn with_deadline(mut self, deadline: Duration) -> Self {
         self.deadline = deadline;
         self
