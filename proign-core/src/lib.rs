@@ -10,6 +10,12 @@
 //! - [`webhook`]: the verification contract every provider implements, its building blocks,
 //!   and the Standard Webhooks scheme (verify and sign).
 //! - [`provider`]: the names of the integrations.
+//! - [`retry`]: the retry policy (attempts, backoff with jitter, deadline) and `Retry-After`.
+//! - [`idempotency`]: keys that make a side effect happen once, however often it is sent.
+//! - `http` (feature `http`): the client every provider calls through — timeouts, retries,
+//!   idempotency, rate budgets, tracing and one error type.
+//! - `auth` (feature `http`): API keys and OAuth 2.0 client credentials with a shared token
+//!   cache.
 //!
 //! ```
 //! use bytes::Bytes;
@@ -31,8 +37,14 @@
 //! assert_eq!(err.reason(), Reason::BadSignature);
 //! ```
 
+#[cfg(feature = "http")]
+pub mod auth;
 pub mod clock;
+#[cfg(feature = "http")]
+pub mod http;
+pub mod idempotency;
 pub mod provider;
+pub mod retry;
 pub mod secret;
 pub mod webhook;
 
