@@ -6,9 +6,16 @@
 //!
 //! The baseline keys a fresh HMAC and hashes the body once, which is the least any verifier
 //! must do; a verifier's cost over it is its header parsing, decoding and comparison.
+//!
+//! Besides criterion's absolute figures, the `paired` group times the verifier and the bare
+//! HMAC in alternating runs of 64 calls inside every sample, so both see the same load on a
+//! shared machine, and prints the ratio of the two totals at the end.
+#![allow(clippy::print_stderr)] // the paired ratios are printed for the record
 
+use std::collections::BTreeMap;
 use std::hint::black_box;
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
@@ -112,7 +119,9 @@ fn verifiers(c: &mut Criterion) {
             })
         });
 
-        let resend_headers = resend_signer.headers("msg_2Lh9KRb0pzN3Tgcomfy4sz1hn2j", NOW, &body);
+        let resend_headers = resend_signer
+            .headers("msg_2Lh9KRb0pzN3Tgcomfy4sz1hn2j", NOW, &body)
+            .unwrap();
         group.bench_with_input(BenchmarkId::new("resend", len), &body, |b, body| {
             b.iter(|| {
                 resend
@@ -124,5 +133,130 @@ fn verifiers(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, verifiers);
+/// Verifier and bare totals, in nanoseconds, per (size, verifier).
+type Totals = BTreeMap<(usize, &'static str), (u128, u128)>;
+
+static PAIRED: Mutex<Totals> = Mutex::new(BTreeMap::new());
+
+type Verify<'a> = Box<dyn Fn(Bytes) + 'a>;
+
+fn bare(body: &[u8]) {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(STRIPE_SECRET.as_bytes()).unwrap();
+    mac.update(black_box(body));
+    black_box(mac.finalize().into_bytes());
+}
+
+/// Times `verify` against the bare HMAC in alternating runs, returning the verifier's time.
+fn paired(
+    iters: u64,
+    size: usize,
+    name: &'static str,
+    body: &Bytes,
+    verify: &dyn Fn(Bytes),
+) -> Duration {
+    const RUN: u64 = 64;
+    let (mut ours, mut baseline) = (Duration::ZERO, Duration::ZERO);
+    let mut done = 0;
+    while done < iters {
+        let run = RUN.min(iters - done);
+        // Alternate which goes first, so neither always runs on a warmer cache.
+        let bare_first = (done / RUN).is_multiple_of(2);
+        for turn in [bare_first, !bare_first] {
+            let start = Instant::now();
+            for _ in 0..run {
+                if turn {
+                    bare(body);
+                } else {
+                    verify(body.clone());
+                }
+            }
+            if turn {
+                baseline += start.elapsed();
+            } else {
+                ours += start.elapsed();
+            }
+        }
+        done += run;
+    }
+    let mut totals = PAIRED.lock().unwrap();
+    let entry = totals.entry((size, name)).or_default();
+    entry.0 += ours.as_nanos();
+    entry.1 += baseline.as_nanos();
+    ours
+}
+
+fn paired_ratios(c: &mut Criterion) {
+    let stripe_secret = Secret::new(STRIPE_SECRET).unwrap();
+    let shopify_secret = Secret::new(SHOPIFY_SECRET).unwrap();
+    let resend_secret = Secret::new(RESEND_SECRET).unwrap();
+    let stripe = StripeVerifier::new([&stripe_secret])
+        .unwrap()
+        .with_clock(FixedClock::at_unix(NOW));
+    let shopify = ShopifyVerifier::new([&shopify_secret]).unwrap();
+    let resend = ResendVerifier::new([&resend_secret])
+        .unwrap()
+        .with_clock(FixedClock::at_unix(NOW));
+    let signer = StandardSigner::new(&resend_secret)
+        .unwrap()
+        .with_brand(HeaderBrand::Svix);
+
+    let mut group = c.benchmark_group("paired");
+    group
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(2))
+        .sample_size(20);
+    for len in SIZES {
+        let body = body(len);
+        let stripe_headers = header(
+            "stripe-signature",
+            &proign::stripe::webhook::sign(&stripe_secret, NOW, &body),
+        );
+        let mut shopify_headers = header(
+            "x-shopify-hmac-sha256",
+            &proign::shopify::webhook::sign(&shopify_secret, &body),
+        );
+        for (name, value) in [
+            ("x-shopify-topic", "orders/create"),
+            ("x-shopify-shop-domain", "bench.myshopify.com"),
+            ("x-shopify-api-version", "2026-01"),
+            (
+                "x-shopify-webhook-id",
+                "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043",
+            ),
+        ] {
+            shopify_headers.insert(name, HeaderValue::from_static(value));
+        }
+        let resend_headers = signer.headers("msg_paired", NOW, &body).unwrap();
+        let cases: [(&'static str, Verify<'_>); 3] = [
+            (
+                "stripe",
+                Box::new(|b| drop(stripe.verify(&stripe_headers, b).unwrap())),
+            ),
+            (
+                "shopify",
+                Box::new(|b| drop(shopify.verify(&shopify_headers, b).unwrap())),
+            ),
+            (
+                "resend",
+                Box::new(|b| drop(resend.verify(&resend_headers, b).unwrap())),
+            ),
+        ];
+        for (name, verify) in &cases {
+            group.bench_function(BenchmarkId::new(*name, len), |b| {
+                b.iter_custom(|iters| paired(iters, len, name, &body, verify.as_ref()))
+            });
+        }
+    }
+    group.finish();
+
+    eprintln!("\npaired ratios (verifier time / bare HMAC time, same runs):");
+    for ((size, name), (ours, baseline)) in PAIRED.lock().unwrap().iter() {
+        eprintln!(
+            "  {size:>8} B  {name:<8} {:.3}",
+            *ours as f64 / *baseline as f64
+        );
+    }
+}
+
+criterion_group!(benches, verifiers, paired_ratios);
 criterion_main!(benches);

@@ -8,14 +8,13 @@
 //! used and the route says so at start-up (never printing the value). Send it a signed
 //! delivery made by `proign webhook sign` (see the README).
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{FromRef, RawQuery, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use proign::core::secret::Secret;
+use proign::core::secret::{Secret, SecretError};
 use proign::core::webhook::axum::Verified;
 use proign::resend::webhook::ResendVerifier;
 use proign::shopify::query::QueryVerifier;
@@ -63,18 +62,20 @@ from_ref!(
     ups: TrackAlertVerifier
 );
 
-fn secret(var: &str) -> Secret {
+/// The secret in `var`; only when the variable is not set at all, the made-up demo secret.
+/// A variable that is set but unusable (empty, padded) stops the gateway.
+fn secret(var: &str) -> Result<Secret, SecretError> {
     match Secret::from_env(var) {
-        Ok(secret) => secret,
-        Err(_) => {
+        Err(SecretError::NotSet { .. }) => {
             let demo = DEMO
                 .iter()
                 .find(|(name, _)| *name == var)
                 .map(|(_, value)| *value)
                 .unwrap_or_default();
             tracing::warn!(var, "not set; using the made-up demo secret");
-            Secret::new(demo).expect("demo secrets are valid")
+            Secret::new(demo)
         }
+        other => other,
     }
 }
 
@@ -114,7 +115,7 @@ async fn shopify_callback(State(gateway): State<Gateway>, RawQuery(query): RawQu
         }
         Err(err) => {
             tracing::info!(reason = %err.reason(), "shopify oauth callback rejected");
-            StatusCode::UNAUTHORIZED
+            StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::UNAUTHORIZED)
         }
     }
 }
@@ -128,15 +129,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .init();
 
-    let shopify_secret = secret("SHOPIFY_CLIENT_SECRET");
+    let shopify_secret = secret("SHOPIFY_CLIENT_SECRET")?;
     let gateway = Gateway {
-        stripe: Arc::new(StripeVerifier::new([&secret("STRIPE_WEBHOOK_SECRET")])?),
+        stripe: Arc::new(StripeVerifier::new([&secret("STRIPE_WEBHOOK_SECRET")?])?),
         shopify: Arc::new(ShopifyVerifier::new([&shopify_secret])?),
         shopify_queries: Arc::new(QueryVerifier::new([&shopify_secret])?),
-        resend: Arc::new(ResendVerifier::new([&secret("RESEND_WEBHOOK_SECRET")])?),
+        resend: Arc::new(ResendVerifier::new([&secret("RESEND_WEBHOOK_SECRET")?])?),
         ups: Arc::new(TrackAlertVerifier::new([&secret(
             "UPS_CALLBACK_CREDENTIAL",
-        )])?),
+        )?])?),
     };
     let app = Router::new()
         .route("/webhooks/stripe", post(stripe))
@@ -146,10 +147,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .route("/shopify/auth/callback", get(shopify_callback))
         .with_state(gateway);
 
-    let addr: SocketAddr = std::env::var("PROIGN_LISTEN")
-        .unwrap_or_else(|_| "127.0.0.1:3000".to_owned())
-        .parse()?;
-    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let addr = std::env::var("PROIGN_LISTEN").unwrap_or_else(|_| "127.0.0.1:3000".to_owned());
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .map_err(|err| format!("cannot listen on {addr} ({err}); set PROIGN_LISTEN=host:port"))?;
     tracing::info!(
         "listening on http://{}: POST /webhooks/{{stripe,shopify,resend,ups}}, GET /shopify/auth/callback",
         listener.local_addr()?

@@ -107,7 +107,8 @@ fn resend() {
     let body = big_body();
     let headers = StandardSigner::new(&secret)
         .unwrap()
-        .headers("msg_alloc", NOW, &body);
+        .headers("msg_alloc", NOW, &body)
+        .unwrap();
     let used = allocated_by(|| {
         verifier.verify(&headers, body.clone()).unwrap();
     });

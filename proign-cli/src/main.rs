@@ -8,7 +8,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 mod webhook;
 
@@ -49,12 +49,40 @@ enum ProviderArg {
 
 #[derive(Debug, Args)]
 struct SecretArgs {
-    /// Read a secret from this environment variable (repeatable, for rotations).
+    /// Read a secret from this environment variable (verify: repeatable, for rotations, in
+    /// order; sign: exactly one secret).
     #[arg(long = "secret-env", value_name = "VAR")]
     env: Vec<String>,
-    /// Read a secret from this file (repeatable, for rotations).
+    /// Read a secret from this file (verify: repeatable, for rotations, in order; sign:
+    /// exactly one secret).
     #[arg(long = "secret-file", value_name = "PATH")]
     file: Vec<std::path::PathBuf>,
+    /// Where each secret comes from, in the order given on the command line.
+    #[arg(skip)]
+    order: Vec<SecretSource>,
+}
+
+/// One `--secret-env` or `--secret-file`, in command-line order.
+#[derive(Debug, Clone)]
+enum SecretSource {
+    Env(String),
+    File(std::path::PathBuf),
+}
+
+impl SecretArgs {
+    /// Restores the command-line order of the secret flags, which decides the index a
+    /// rotation reports.
+    fn order_from(&mut self, matches: &ArgMatches) {
+        let mut sources: Vec<(usize, SecretSource)> = Vec::new();
+        if let Some(indices) = matches.indices_of("env") {
+            sources.extend(indices.zip(self.env.iter().cloned().map(SecretSource::Env)));
+        }
+        if let Some(indices) = matches.indices_of("file") {
+            sources.extend(indices.zip(self.file.iter().cloned().map(SecretSource::File)));
+        }
+        sources.sort_by_key(|(index, _)| *index);
+        self.order = sources.into_iter().map(|(_, source)| source).collect();
+    }
 }
 
 #[derive(Debug, Args)]
@@ -77,7 +105,7 @@ struct VerifyArgs {
     #[arg(long)]
     query: Option<String>,
     /// Verify as if the time were this (Unix seconds).
-    #[arg(long, value_name = "UNIX_SECONDS")]
+    #[arg(long, value_name = "UNIX_SECONDS", allow_negative_numbers = true)]
     now: Option<i64>,
     /// The timestamp window in seconds (default: the provider's).
     #[arg(long, value_name = "SECONDS")]
@@ -104,7 +132,7 @@ struct SignArgs {
     #[arg(long)]
     id: Option<String>,
     /// The signing time (Unix seconds; default now).
-    #[arg(long, value_name = "UNIX_SECONDS")]
+    #[arg(long, value_name = "UNIX_SECONDS", allow_negative_numbers = true)]
     timestamp: Option<i64>,
     /// The Shopify topic to send.
     #[arg(long, default_value = "orders/create")]
@@ -115,10 +143,28 @@ struct SignArgs {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(err) => err.exit(),
+    };
+    let leaf = matches
+        .subcommand()
+        .and_then(|(_, webhook)| webhook.subcommand())
+        .map(|(_, leaf)| leaf);
     let result = match cli.command {
-        Command::Webhook(WebhookCommand::Verify(args)) => webhook::verify(&args),
-        Command::Webhook(WebhookCommand::Sign(args)) => webhook::sign(&args),
+        Command::Webhook(WebhookCommand::Verify(mut args)) => {
+            if let Some(leaf) = leaf {
+                args.secrets.order_from(leaf);
+            }
+            webhook::verify(&args)
+        }
+        Command::Webhook(WebhookCommand::Sign(mut args)) => {
+            if let Some(leaf) = leaf {
+                args.secrets.order_from(leaf);
+            }
+            webhook::sign(&args)
+        }
     };
     match result {
         Ok(outcome) => {

@@ -7,14 +7,16 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use proign_core::clock::{self, FixedClock, SharedClock};
 use proign_core::secret::Secret;
 use proign_core::webhook::standard::{HeaderBrand, StandardSigner};
-use proign_core::webhook::{Delivery, Reason, Tolerance, VerifyError, WebhookVerifier};
+use proign_core::webhook::{
+    DEFAULT_BODY_LIMIT, Delivery, Reason, Tolerance, VerifyError, WebhookVerifier,
+};
 use proign_resend::webhook::ResendVerifier;
 use proign_shopify::query::{QueryVerifier, sign_query};
 use proign_shopify::webhook::ShopifyVerifier;
 use proign_stripe::webhook::StripeVerifier;
-use serde_json::json;
+use serde::Serialize;
 
-use crate::{ProviderArg, SecretArgs, SignArgs, VerifyArgs};
+use crate::{ProviderArg, SecretArgs, SecretSource, SignArgs, VerifyArgs};
 
 /// What to print and the exit code.
 pub(crate) struct Outcome {
@@ -51,24 +53,42 @@ impl From<VerifyError> for Rejection {
     }
 }
 
-fn missing_secret(detail: impl ToString) -> Rejection {
+/// An error and its causes, joined: `cannot read secret file x: No such file or directory`.
+fn chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// A secret that cannot be loaded or used is reported as `missing_secret`: the delivery could
+/// not be checked against the secret the operator meant to configure.
+fn missing_secret(err: impl std::error::Error) -> Rejection {
     Rejection {
         reason: Reason::MissingSecret,
-        detail: detail.to_string(),
+        detail: chain(&err),
     }
 }
 
 fn load_secrets(args: &SecretArgs) -> Result<Vec<Secret>, Rejection> {
-    let from_env = args.env.iter().map(|var| Secret::from_env(var));
-    let from_file = args.file.iter().map(Secret::from_file);
-    let secrets = from_env
-        .chain(from_file)
+    let secrets = args
+        .order
+        .iter()
+        .map(|source| match source {
+            SecretSource::Env(var) => Secret::from_env(var),
+            SecretSource::File(path) => Secret::from_file(path),
+        })
         .collect::<Result<Vec<_>, _>>()
         .map_err(missing_secret)?;
     if secrets.is_empty() {
-        return Err(missing_secret(
-            "no secret given: use --secret-env VAR or --secret-file PATH",
-        ));
+        return Err(Rejection {
+            reason: Reason::MissingSecret,
+            detail: "no secret given: use --secret-env VAR or --secret-file PATH".to_owned(),
+        });
     }
     Ok(secrets)
 }
@@ -88,26 +108,45 @@ fn parse_headers(lines: &[String]) -> Result<HeaderMap, Usage> {
     Ok(headers)
 }
 
-fn read_body(file: Option<&std::path::Path>, stdin: bool) -> Result<Bytes, Usage> {
+/// A body read without ever holding more than the limit plus one byte.
+enum Body {
+    Read(Bytes),
+    TooLarge,
+}
+
+fn read_limited(reader: impl Read, limit: usize) -> std::io::Result<Body> {
+    let mut body = Vec::new();
+    reader.take(limit as u64 + 1).read_to_end(&mut body)?;
+    Ok(if body.len() > limit {
+        Body::TooLarge
+    } else {
+        Body::Read(Bytes::from(body))
+    })
+}
+
+fn read_body(file: Option<&std::path::Path>, stdin: bool) -> Result<Body, Usage> {
+    let limit = DEFAULT_BODY_LIMIT;
     if let Some(path) = file {
-        return std::fs::read(path)
-            .map(Bytes::from)
+        let opened = std::fs::File::open(path)
+            .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+        return read_limited(opened, limit)
             .map_err(|err| format!("cannot read {}: {err}", path.display()));
     }
     if stdin {
-        let mut body = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut body)
-            .map_err(|err| format!("cannot read standard input: {err}"))?;
-        return Ok(Bytes::from(body));
+        return read_limited(std::io::stdin().lock(), limit)
+            .map_err(|err| format!("cannot read standard input: {err}"));
     }
-    Ok(Bytes::new())
+    Err("give the body with --body-file PATH or --body-stdin".to_owned())
 }
 
 /// Runs `proign webhook verify`.
 pub(crate) fn verify(args: &VerifyArgs) -> Result<Outcome, Usage> {
     let headers = parse_headers(&args.headers)?;
-    let body = read_body(args.body_file.as_deref(), args.body_stdin)?;
+    let body = if args.provider == ProviderArg::ShopifyOauth {
+        Body::Read(Bytes::new())
+    } else {
+        read_body(args.body_file.as_deref(), args.body_stdin)?
+    };
     let clock: SharedClock = match args.now {
         Some(now) => FixedClock::at_unix(now),
         None => clock::system(),
@@ -117,13 +156,19 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<Outcome, Usage> {
         _ => 300,
     };
     let tolerance = Tolerance::from_secs(args.tolerance.unwrap_or(default_window))
-        .map_err(|err| format!("--tolerance: {err}"))?;
+        .map_err(|_| "--tolerance must be at least 1 second".to_owned())?;
     if args.provider == ProviderArg::ShopifyOauth && args.query.is_none() {
         return Err("--provider shopify-oauth needs --query".to_owned());
     }
 
-    let result = load_secrets(&args.secrets)
-        .and_then(|secrets| run(args, &secrets, &headers, body, clock, tolerance));
+    let result = match body {
+        Body::TooLarge => Err(Rejection {
+            reason: Reason::BodyTooLarge,
+            detail: format!("the body exceeds the limit of {DEFAULT_BODY_LIMIT} bytes"),
+        }),
+        Body::Read(body) => load_secrets(&args.secrets)
+            .and_then(|secrets| run(args, &secrets, &headers, body, clock, tolerance)),
+    };
     Ok(report(args.provider, args.json, result))
 }
 
@@ -137,6 +182,7 @@ fn run(
 ) -> Result<Verified, Rejection> {
     let delivery = |delivery: &Delivery| Verified {
         id: delivery.id().map(str::to_owned),
+        shop: None,
         timestamp: delivery.timestamp(),
         matched_secret: delivery.matched_secret(),
     };
@@ -166,7 +212,8 @@ fn run(
                 .with_tolerance(tolerance);
             let query = verifier.verify_hmac(args.query.as_deref().unwrap_or_default())?;
             Ok(Verified {
-                id: query.shop().map(str::to_owned),
+                id: None,
+                shop: query.shop().map(str::to_owned),
                 timestamp: Some(query.timestamp()),
                 matched_secret: 0,
             })
@@ -176,54 +223,85 @@ fn run(
 
 struct Verified {
     id: Option<String>,
+    shop: Option<String>,
     timestamp: Option<i64>,
     matched_secret: usize,
 }
 
+/// The `--json` report, fields in the documented order.
+#[derive(Serialize)]
+struct Report<'a> {
+    ok: bool,
+    provider: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shop: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timestamp: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    matched_secret: Option<usize>,
+}
+
 fn report(provider: ProviderArg, json: bool, result: Result<Verified, Rejection>) -> Outcome {
-    let (output, code) = match (result, json) {
+    let name = provider.name();
+    let (output, code) = match (&result, json) {
         (Ok(ok), true) => (
-            json!({
-                "ok": true,
-                "provider": provider.name(),
-                "id": ok.id,
-                "timestamp": ok.timestamp,
-                "matched_secret": ok.matched_secret,
-            })
-            .to_string(),
-            0,
-        ),
-        (Ok(ok), false) => (
-            format!(
-                "genuine {} delivery (secret #{} matched{})",
-                provider.name(),
-                ok.matched_secret,
-                ok.id.map(|id| format!(", id {id}")).unwrap_or_default()
-            ),
+            serde_json::to_string(&Report {
+                ok: true,
+                provider: name,
+                reason: None,
+                detail: None,
+                id: ok.id.as_deref(),
+                shop: ok.shop.as_deref(),
+                timestamp: ok.timestamp,
+                matched_secret: Some(ok.matched_secret),
+            }),
             0,
         ),
         (Err(rejected), true) => (
-            json!({
-                "ok": false,
-                "provider": provider.name(),
-                "reason": rejected.reason.as_str(),
-                "detail": rejected.detail,
-            })
-            .to_string(),
+            serde_json::to_string(&Report {
+                ok: false,
+                provider: name,
+                reason: Some(rejected.reason.as_str()),
+                detail: Some(&rejected.detail),
+                id: None,
+                shop: None,
+                timestamp: None,
+                matched_secret: None,
+            }),
             1,
         ),
+        (Ok(ok), false) => {
+            let about = ok.id.as_deref().or(ok.shop.as_deref());
+            let about = about.map(|id| format!(", {id}")).unwrap_or_default();
+            (
+                Ok(format!(
+                    "genuine {name} delivery (secret #{} matched{about})",
+                    ok.matched_secret
+                )),
+                0,
+            )
+        }
         (Err(rejected), false) => (
-            format!("rejected: {}: {}", rejected.reason, rejected.detail),
+            Ok(format!(
+                "rejected: {}: {}",
+                rejected.reason, rejected.detail
+            )),
             1,
         ),
     };
     Outcome {
-        output: output + "\n",
+        output: output.unwrap_or_default() + "\n",
         code,
     }
 }
 
-/// Runs `proign webhook sign`.
+/// Runs `proign webhook sign`. Everything `verify` would refuse is refused here first.
 pub(crate) fn sign(args: &SignArgs) -> Result<Outcome, Usage> {
     let secrets = load_secrets(&args.secrets).map_err(|rejected| rejected.detail)?;
     let [secret] = secrets.as_slice() else {
@@ -232,33 +310,50 @@ pub(crate) fn sign(args: &SignArgs) -> Result<Outcome, Usage> {
     let timestamp = args
         .timestamp
         .unwrap_or_else(|| clock::system().unix_seconds());
+    if timestamp < 0 {
+        return Err("--timestamp cannot be negative".to_owned());
+    }
     if args.provider == ProviderArg::ShopifyOauth {
-        let query = args
-            .query
-            .as_deref()
-            .ok_or("--provider shopify-oauth needs --query")?;
-        let signed = sign_query(secret, query).map_err(|err| err.to_string())?;
-        return Ok(Outcome {
-            output: format!("{signed}\n"),
-            code: 0,
-        });
+        return sign_query_args(args, secret, timestamp);
     }
     let path = args.body_file.as_deref().ok_or("sign needs --body-file")?;
-    let body = read_body(Some(path), false)?;
+    let body = match read_body(Some(path), false)? {
+        Body::Read(body) => body,
+        Body::TooLarge => {
+            return Err(format!(
+                "the body exceeds the limit of {DEFAULT_BODY_LIMIT} bytes"
+            ));
+        }
+    };
+    if body.is_empty() && args.provider != ProviderArg::Resend {
+        return Err(format!(
+            "{} rejects empty bodies; nothing to sign",
+            args.provider.name()
+        ));
+    }
     let id = args
         .id
         .clone()
         .unwrap_or_else(|| format!("msg_proign_{timestamp}"));
     let lines: Vec<(String, String)> = match args.provider {
-        ProviderArg::Stripe => vec![(
-            "Stripe-Signature".into(),
-            proign_stripe::webhook::sign(secret, timestamp, &body),
-        )],
+        ProviderArg::Stripe => {
+            StripeVerifier::new([secret]).map_err(|err| chain(&err))?;
+            vec![(
+                "Stripe-Signature".into(),
+                proign_stripe::webhook::sign(secret, timestamp, &body),
+            )]
+        }
         ProviderArg::Shopify => vec![
-            ("X-Shopify-Topic".into(), args.topic.clone()),
-            ("X-Shopify-Shop-Domain".into(), args.shop.clone()),
+            (
+                "X-Shopify-Topic".into(),
+                header_text("--topic", &args.topic)?,
+            ),
+            (
+                "X-Shopify-Shop-Domain".into(),
+                header_text("--shop", &args.shop)?,
+            ),
             ("X-Shopify-API-Version".into(), "2026-01".into()),
-            ("X-Shopify-Webhook-Id".into(), id),
+            ("X-Shopify-Webhook-Id".into(), header_text("--id", &id)?),
             (
                 "X-Shopify-Hmac-Sha256".into(),
                 proign_shopify::webhook::sign(secret, &body),
@@ -266,16 +361,16 @@ pub(crate) fn sign(args: &SignArgs) -> Result<Outcome, Usage> {
         ],
         ProviderArg::Resend => {
             let signer = StandardSigner::new(secret)
-                .map_err(|err| err.to_string())?
+                .map_err(|err| chain(&err))?
                 .with_brand(HeaderBrand::Svix);
-            signer
+            let headers = signer
                 .headers(&id, timestamp, &body)
+                .map_err(|err| format!("--id: {err}"))?;
+            headers
                 .iter()
                 .map(|(name, value)| {
-                    (
-                        name.as_str().to_owned(),
-                        value.to_str().unwrap_or_default().to_owned(),
-                    )
+                    let value = value.to_str().unwrap_or_default();
+                    (name.as_str().to_owned(), value.to_owned())
                 })
                 .collect()
         }
@@ -286,4 +381,38 @@ pub(crate) fn sign(args: &SignArgs) -> Result<Outcome, Usage> {
         .map(|(name, value)| format!("{name}: {value}\n"))
         .collect();
     Ok(Outcome { output, code: 0 })
+}
+
+/// A value that survives as one header line: printable, no line breaks, no padding.
+fn header_text(flag: &str, value: &str) -> Result<String, Usage> {
+    let printable = value.bytes().all(|b| b.is_ascii_graphic() || b == b' ');
+    if value.is_empty() || !printable || value.trim_ascii() != value {
+        return Err(format!(
+            "{flag} must be printable ASCII without spaces at either end"
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// Signs a Shopify OAuth query, adding the timestamp when the query has none.
+fn sign_query_args(args: &SignArgs, secret: &Secret, timestamp: i64) -> Result<Outcome, Usage> {
+    let query = args
+        .query
+        .as_deref()
+        .ok_or("--provider shopify-oauth needs --query")?;
+    let query = query.strip_prefix('?').unwrap_or(query);
+    let has_timestamp =
+        form_urlencoded::parse(query.as_bytes()).any(|(name, _)| name == "timestamp");
+    let query = if has_timestamp {
+        query.to_owned()
+    } else if query.is_empty() {
+        format!("timestamp={timestamp}")
+    } else {
+        format!("{query}&timestamp={timestamp}")
+    };
+    let signed = sign_query(secret, &query).map_err(|err| err.to_string())?;
+    Ok(Outcome {
+        output: format!("{signed}\n"),
+        code: 0,
+    })
 }

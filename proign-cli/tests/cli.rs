@@ -136,9 +136,13 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn a_missing_secret_is_a_rejection_naming_the_variable() {
+    let body = scratch("missing-secret.json");
+    std::fs::write(&body, "{}").unwrap();
     let output = proign()
         .args(["webhook", "verify", "--provider", "stripe", "--json"])
         .args(["--secret-env", "PROIGN_CLI_TEST_UNSET_VARIABLE"])
+        .arg("--body-file")
+        .arg(&body)
         .env_remove("PROIGN_CLI_TEST_UNSET_VARIABLE")
         .output()
         .unwrap();
@@ -230,6 +234,147 @@ fn sign_then_verify() {
         .args(["--query", query.trim()])
         .arg("--secret-file")
         .arg(&secret_file)
+        .output()
+        .unwrap();
+    assert_eq!(verified.status.code(), Some(0), "{verified:?}");
+}
+
+#[test]
+fn rotation_index_follows_the_command_line() {
+    let body = scratch("rotation.json");
+    std::fs::write(&body, "{}").unwrap();
+    let old = scratch("old.key");
+    std::fs::write(&old, "whsec_made_up_old_rotation").unwrap();
+    let header = "t=1767225600,v1=".to_owned()
+        + &proign_stripe_signature("whsec_made_up_new_rotation", 1767225600, b"{}");
+    let output = proign()
+        .args([
+            "webhook",
+            "verify",
+            "--provider",
+            "stripe",
+            "--json",
+            "--now",
+            "1767225600",
+        ])
+        .arg("--secret-file")
+        .arg(&old)
+        .args(["--secret-env", "PROIGN_CLI_TEST_NEW"])
+        .args(["--header", &format!("Stripe-Signature: {header}")])
+        .arg("--body-file")
+        .arg(&body)
+        .env("PROIGN_CLI_TEST_NEW", "whsec_made_up_new_rotation")
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["matched_secret"], 1, "{report}");
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.starts_with(r#"{"ok":true,"provider":"stripe""#),
+        "{text}"
+    );
+}
+
+/// The Stripe signature of `body` under `secret` at `t`, computed independently of proign.
+fn proign_stripe_signature(secret: &str, t: i64, body: &[u8]) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("{t}.").as_bytes());
+    mac.update(body);
+    hex::encode(mac.finalize().into_bytes())
+}
+
+#[test]
+fn oversized_bodies_are_refused_without_reading_them_whole() {
+    let output = proign()
+        .args([
+            "webhook",
+            "verify",
+            "--provider",
+            "stripe",
+            "--json",
+            "--body-stdin",
+        ])
+        .args(["--secret-env", SECRET_VAR])
+        .env(SECRET_VAR, "whsec_made_up")
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["reason"], "body_too_large");
+}
+
+#[test]
+fn sign_refuses_what_verify_would_reject() {
+    let body = scratch("refuse.json");
+    std::fs::write(&body, "{}").unwrap();
+    let empty = scratch("empty.json");
+    std::fs::write(&empty, "").unwrap();
+    let resend = "whsec_cHJnbi1yZXNlbmQtc2lnbmluZy1rZXktMzJieXRlcyE=";
+    let cases: [(&str, &str, &[&str], &PathBuf); 5] = [
+        ("resend", resend, &["--id", "msg_\u{e9}"], &body),
+        ("resend", resend, &["--timestamp=-5"], &body),
+        ("stripe", "whsec_made_up", &[], &empty),
+        ("stripe", "sk_test_made_up", &[], &body),
+        (
+            "shopify",
+            "made_up",
+            &["--topic", "orders/create\nX-Evil: 1"],
+            &body,
+        ),
+    ];
+    for (provider, secret, extra, file) in cases {
+        let output = proign()
+            .args([
+                "webhook",
+                "sign",
+                "--provider",
+                provider,
+                "--secret-env",
+                SECRET_VAR,
+            ])
+            .args(extra)
+            .arg("--body-file")
+            .arg(file)
+            .env(SECRET_VAR, secret)
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{provider} {extra:?}: {output:?}"
+        );
+    }
+    // A query without a timestamp gets one, so the result verifies.
+    std::fs::write(scratch("hush"), "hush").unwrap();
+    let signed = proign()
+        .args([
+            "webhook",
+            "sign",
+            "--provider",
+            "shopify-oauth",
+            "--timestamp",
+            "1767225600",
+        ])
+        .args(["--query", "hmac&shop=a.myshopify.com"])
+        .arg("--secret-file")
+        .arg(scratch("hush"))
+        .output()
+        .unwrap();
+    let query = String::from_utf8(signed.stdout).unwrap();
+    assert_eq!(query.matches("hmac").count(), 1, "{query}");
+    let verified = proign()
+        .args([
+            "webhook",
+            "verify",
+            "--provider",
+            "shopify-oauth",
+            "--now=1767225600",
+        ])
+        .args(["--query", query.trim()])
+        .arg("--secret-file")
+        .arg(scratch("hush"))
         .output()
         .unwrap();
     assert_eq!(verified.status.code(), Some(0), "{verified:?}");

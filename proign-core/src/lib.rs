@@ -24,7 +24,7 @@
 //!
 //! let secret = Secret::new("whsec_cHJnbi1yZXNlbmQtc2lnbmluZy1rZXktMzJieXRlcyE=").unwrap();
 //! let body = Bytes::from_static(br#"{"type":"email.delivered"}"#);
-//! let headers = StandardSigner::new(&secret).unwrap().headers("msg_1", 1_767_225_600, &body);
+//! let headers = StandardSigner::new(&secret).unwrap().headers("msg_1", 1_767_225_600, &body).unwrap();
 //!
 //! let verifier = StandardVerifier::new([&secret])
 //!     .unwrap()

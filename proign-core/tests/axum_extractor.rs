@@ -38,7 +38,7 @@ fn app(limit: usize) -> Router {
 fn request(body: &'static [u8], sign_body: &[u8]) -> Request<Body> {
     let signer = StandardSigner::new(&Secret::new(SECRET).unwrap()).unwrap();
     let mut builder = Request::post("/hook");
-    for (name, value) in &signer.headers("msg_1", NOW, sign_body) {
+    for (name, value) in &signer.headers("msg_1", NOW, sign_body).unwrap() {
         builder = builder.header(name, value);
     }
     builder.body(Body::from(body)).unwrap()

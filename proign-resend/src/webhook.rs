@@ -28,7 +28,8 @@ use crate::event::{EmailEvent, EventError};
 /// let headers = StandardSigner::new(&secret)
 ///     .unwrap()
 ///     .with_brand(HeaderBrand::Svix)
-///     .headers("msg_1", 1_767_225_600, &body);
+///     .headers("msg_1", 1_767_225_600, &body)
+///     .unwrap();
 ///
 /// let verifier = ResendVerifier::new([&secret])
 ///     .unwrap()

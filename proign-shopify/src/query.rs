@@ -144,10 +144,24 @@ impl QueryVerifier {
 }
 
 /// A query whose signature and timestamp passed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Debug` names the parameters but shows only the shop and the timestamp: the others carry
+/// one-time codes, session tokens and signatures.
+#[derive(Clone, PartialEq, Eq)]
 pub struct VerifiedQuery {
     params: Vec<(String, String)>,
     timestamp: i64,
+}
+
+impl std::fmt::Debug for VerifiedQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.params.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("VerifiedQuery")
+            .field("shop", &self.shop())
+            .field("timestamp", &self.timestamp)
+            .field("params", &names)
+            .finish()
+    }
 }
 
 impl VerifiedQuery {
@@ -205,7 +219,13 @@ pub fn sign_query(secret: &Secret, query: &str) -> Result<String, VerifyError> {
     let tag = HmacKey::new(secret.expose().as_bytes()).sign(&[message.as_bytes()]);
     let kept: Vec<&str> = query
         .split('&')
-        .filter(|pair| !pair.is_empty() && !pair.starts_with("hmac="))
+        .filter(|pair| {
+            let name = pair.split('=').next().unwrap_or_default();
+            let name = form_urlencoded::parse(name.as_bytes())
+                .next()
+                .map(|(n, _)| n);
+            !pair.is_empty() && name.as_deref() != Some("hmac")
+        })
         .collect();
     Ok(format!("{}&hmac={}", kept.join("&"), hex::encode(tag)))
 }

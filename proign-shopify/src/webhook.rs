@@ -103,13 +103,33 @@ impl WebhookVerifier for ShopifyVerifier {
 
     fn verify(&self, headers: &HeaderMap, body: Bytes) -> Result<ShopifyDelivery, VerifyError> {
         check_body(&body, self.body_limit, false)?;
-        let hmac = headers::required(headers, &HMAC_HEADER)?;
-        let (topic, _) = headers::required_value(headers, &TOPIC_HEADER)?;
-        let (shop_domain, _) = headers::required_value(headers, &SHOP_HEADER)?;
-        let (api_version, _) = headers::required_value(headers, &API_VERSION_HEADER)?;
-        let webhook_id = headers::required(headers, &WEBHOOK_ID_HEADER)?;
-        let event_id = headers::optional_value(headers, &EVENT_ID_HEADER)?;
-        let triggered_at = headers::optional_value(headers, &TRIGGERED_AT_HEADER)?;
+        let [
+            hmac,
+            topic,
+            shop_domain,
+            api_version,
+            webhook_id,
+            event_id,
+            triggered_at,
+        ] = headers::scan(
+            headers,
+            [
+                &HMAC_HEADER,
+                &TOPIC_HEADER,
+                &SHOP_HEADER,
+                &API_VERSION_HEADER,
+                &WEBHOOK_ID_HEADER,
+                &EVENT_ID_HEADER,
+                &TRIGGERED_AT_HEADER,
+            ],
+        );
+        let (_, hmac) = headers::require(hmac, &HMAC_HEADER)?;
+        let (topic, _) = headers::require(topic, &TOPIC_HEADER)?;
+        let (shop_domain, _) = headers::require(shop_domain, &SHOP_HEADER)?;
+        let (api_version, _) = headers::require(api_version, &API_VERSION_HEADER)?;
+        let (_, webhook_id) = headers::require(webhook_id, &WEBHOOK_ID_HEADER)?;
+        let event_id = event_id?;
+        let triggered_at = triggered_at?;
 
         let mut signatures = Signatures::new();
         if let Some(tag) = decode_base64_tag(hmac) {

@@ -69,12 +69,12 @@ impl Event {
     /// Parses an event from verified bytes.
     pub fn from_slice(body: &[u8]) -> Result<Self, EventError> {
         #[derive(Deserialize)]
-        struct Probe<'a> {
-            #[serde(borrow, default)]
-            object: Option<&'a str>,
+        struct Probe {
+            #[serde(default)]
+            object: Option<String>,
         }
-        let probe: Probe<'_> = serde_json::from_slice(body).map_err(EventError::Json)?;
-        if probe.object == Some("v2.core.event") {
+        let probe: Probe = serde_json::from_slice(body).map_err(EventError::Json)?;
+        if probe.object.as_deref() == Some("v2.core.event") {
             return Err(EventError::ThinEvent);
         }
         serde_json::from_slice(body).map_err(EventError::Json)

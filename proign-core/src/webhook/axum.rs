@@ -94,6 +94,17 @@ where
         let provider = verifier.provider();
         let limit = verifier.body_limit();
         let (parts, body) = req.into_parts();
+        let declared = parts
+            .headers
+            .get(axum::http::header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+        if declared.is_some_and(|len| len > limit as u64) {
+            tracing::debug!(%provider, "webhook body declared larger than the limit");
+            return Err(Rejection {
+                status: StatusCode::PAYLOAD_TOO_LARGE,
+                error: None,
+            });
+        }
         let body = axum::body::to_bytes(body, limit).await.map_err(|err| {
             let too_large = is_length_limit(&err);
             tracing::debug!(%provider, too_large, "webhook body could not be read");

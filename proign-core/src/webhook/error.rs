@@ -116,8 +116,10 @@ impl VerifyError {
         }
     }
 
-    /// The HTTP status a receiving endpoint should answer with: 413 for an oversized body,
-    /// 400 for a request that is not a well-formed delivery, 401 for one that is not genuine.
+    /// The HTTP status a receiving endpoint should answer with: 413 for an oversized body;
+    /// 400 when something verification needs is absent or unreadable (a header, the body, a
+    /// query timestamp); 401 when what was sent does not authenticate (no signature of a
+    /// supported scheme, no match, a timestamp outside the window).
     pub fn status_code(&self) -> u16 {
         match self.reason() {
             Reason::BodyTooLarge => 413,

@@ -1,7 +1,9 @@
 //! Header lookup shared by every verifier: case-insensitive, one occurrence, printable.
 //!
 //! Names are parsed once, into [`HeaderSpec`] statics, so a lookup on the hot path hashes a
-//! ready [`HeaderName`] instead of lower-casing text on every delivery.
+//! ready [`HeaderName`] instead of lower-casing text on every delivery. A verifier that reads
+//! several headers uses [`scan`], which walks the request's headers once instead of hashing
+//! every name it looks for.
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 
@@ -117,6 +119,81 @@ pub fn optional_value<'h>(
     Ok(None)
 }
 
+/// What one pass over the headers saw under one wire name.
+#[derive(Debug, Clone, Copy, Default)]
+enum Seen<'h> {
+    #[default]
+    Absent,
+    Once(&'h HeaderValue),
+    Repeated,
+}
+
+impl<'h> Seen<'h> {
+    fn add(&mut self, value: &'h HeaderValue) {
+        *self = match self {
+            Self::Absent => Self::Once(value),
+            _ => Self::Repeated,
+        };
+    }
+}
+
+/// The headers of `specs`, found in one pass over `headers`: the same answers, in the same
+/// order, as calling [`optional_value`] for each spec.
+pub fn scan<'h, const N: usize>(
+    headers: &'h HeaderMap,
+    specs: [&HeaderSpec; N],
+) -> [Result<Option<(&'h HeaderValue, &'h str)>, VerifyError>; N] {
+    let mut seen = [[Seen::Absent; 2]; N];
+    for (name, value) in headers {
+        for (spec, slots) in specs.iter().zip(seen.iter_mut()) {
+            if *name == spec.primary {
+                slots[0].add(value);
+            } else if spec.alternate.as_ref() == Some(name) {
+                slots[1].add(value);
+            }
+        }
+    }
+    let mut index = 0;
+    seen.map(|slots| {
+        let spec = specs[index];
+        index += 1;
+        resolve(spec, slots)
+    })
+}
+
+fn resolve<'h>(
+    spec: &HeaderSpec,
+    slots: [Seen<'h>; 2],
+) -> Result<Option<(&'h HeaderValue, &'h str)>, VerifyError> {
+    let malformed = |problem| VerifyError::MalformedHeader {
+        name: spec.name,
+        problem,
+    };
+    for slot in slots {
+        let value = match slot {
+            Seen::Absent => continue,
+            Seen::Repeated => return Err(malformed("it appears more than once")),
+            Seen::Once(value) => value,
+        };
+        let text = value
+            .to_str()
+            .map_err(|_| malformed("it is not printable ASCII"))?
+            .trim_ascii();
+        if !text.is_empty() {
+            return Ok(Some((value, text)));
+        }
+    }
+    Ok(None)
+}
+
+/// Turns an optional header into a required one.
+pub fn require<'h>(
+    found: Result<Option<(&'h HeaderValue, &'h str)>, VerifyError>,
+    spec: &HeaderSpec,
+) -> Result<(&'h HeaderValue, &'h str), VerifyError> {
+    found?.ok_or(VerifyError::MissingHeader { name: spec.name })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,6 +232,28 @@ mod tests {
             required(&headers, &HMAC),
             Err(VerifyError::MalformedHeader { .. })
         ));
+    }
+
+    #[test]
+    fn scan_agrees_with_single_lookups() {
+        let mut headers = HeaderMap::new();
+        headers.insert("shopify-topic", HeaderValue::from_static("orders/create"));
+        headers.insert("x-shopify-topic", HeaderValue::from_static(" "));
+        headers.append("x-shopify-hmac-sha256", HeaderValue::from_static("a"));
+        headers.append("x-shopify-hmac-sha256", HeaderValue::from_static("b"));
+        let [topic, hmac] = scan(&headers, [&TOPIC, &HMAC]);
+        assert_eq!(topic, optional_value(&headers, &TOPIC));
+        assert_eq!(topic.unwrap().map(|(_, t)| t), Some("orders/create"));
+        assert_eq!(hmac, optional_value(&headers, &HMAC));
+        assert!(hmac.is_err());
+        let empty = HeaderMap::new();
+        let [missing] = scan(&empty, [&HMAC]);
+        assert_eq!(
+            require(missing, &HMAC),
+            Err(VerifyError::MissingHeader {
+                name: "X-Shopify-Hmac-Sha256"
+            })
+        );
     }
 
     #[test]

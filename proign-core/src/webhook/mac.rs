@@ -96,21 +96,43 @@ static HEX: [u8; 256] = {
 };
 
 /// Decodes canonical, padded standard base64 into a tag; `None` for anything else.
+///
+/// A 32-byte tag is always 43 base64 digits and one `=`; the last digit carries two unused
+/// bits, which must be zero (as a canonical encoder writes them).
 pub fn decode_base64_tag(text: &str) -> Option<Tag> {
-    use base64::Engine as _;
-    use base64::engine::general_purpose::STANDARD;
-
-    // 32 bytes are always 44 characters of padded base64; checking first keeps the decoder
-    // from ever writing past the tag.
-    if text.len() != 44 {
+    let digits = text.as_bytes();
+    if digits.len() != 44 || digits[43] != b'=' {
         return None;
     }
     let mut tag = [0u8; TAG_LEN];
-    match STANDARD.decode_slice(text, &mut tag) {
-        Ok(TAG_LEN) => Some(tag),
-        _ => None,
+    let mut invalid = 0u8;
+    let mut value = |at: usize| {
+        let v = BASE64[usize::from(digits[at])];
+        invalid |= v;
+        u32::from(v & 0x3f)
+    };
+    for (group, out) in tag[..30].chunks_exact_mut(3).enumerate() {
+        let at = group * 4;
+        let bits = value(at) << 18 | value(at + 1) << 12 | value(at + 2) << 6 | value(at + 3);
+        out.copy_from_slice(&bits.to_be_bytes()[1..]);
     }
+    let last = value(40) << 12 | value(41) << 6 | value(42);
+    tag[30] = (last >> 10) as u8;
+    tag[31] = (last >> 2) as u8;
+    (invalid & 0x80 == 0 && last & 0b11 == 0).then_some(tag)
 }
+
+/// Standard base64 digit values; `0x80` marks a byte that is not a digit (`=` included).
+static BASE64: [u8; 256] = {
+    let mut table = [0x80u8; 256];
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut i = 0;
+    while i < 64 {
+        table[alphabet[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 mod tests {
@@ -127,6 +149,23 @@ mod tests {
             hex::encode(key.sign(&[b"{\"foo\": \"bar\"}"])),
             "076ded5cdebcd60674a8858d46b82dcc113d5d20e8e72694bbac1f9a1bb76bb8"
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn base64_tags_round_trip(tag in proptest::array::uniform32(proptest::prelude::any::<u8>())) {
+            use base64::Engine as _;
+            let text = base64::engine::general_purpose::STANDARD.encode(tag);
+            proptest::prop_assert_eq!(decode_base64_tag(&text), Some(tag));
+        }
+
+        #[test]
+        fn base64_decoding_agrees_with_the_base64_crate(text in "[A-Za-z0-9+/=]{44}") {
+            use base64::Engine as _;
+            let reference = base64::engine::general_purpose::STANDARD.decode(&text).ok();
+            let reference = reference.filter(|bytes| bytes.len() == 32);
+            proptest::prop_assert_eq!(decode_base64_tag(&text).map(|t| t.to_vec()), reference);
+        }
     }
 
     #[test]
@@ -148,6 +187,11 @@ mod tests {
         assert!(decode_base64_tag(b64).is_some());
         assert!(decode_base64_tag(&b64[..43]).is_none());
         assert!(decode_base64_tag("").is_none());
+        // Non-canonical trailing bits, padding in the wrong place, digits outside the alphabet.
+        assert!(decode_base64_tag("B23tXN681gZ0qIWNRrgtzBE9XSDo5yaUu6wfmhu3a7h=").is_none());
+        assert!(decode_base64_tag("B23tXN681gZ0qIWNRrgtzBE9XSDo5yaUu6wfmhu3a=g=").is_none());
+        assert!(decode_base64_tag("B23tXN681gZ0qIWNRrgtzBE9XSDo5yaUu6wfmhu3a7-=").is_none());
+        assert!(decode_base64_tag("B23tXN681gZ0qIWNRrgtzBE9XSDo5yaUu6wfmhu3a7g ").is_none());
         assert!(decode_hex_tag(&"0".repeat(64)).is_some());
         assert!(decode_hex_tag(&"0".repeat(63)).is_none());
         assert!(decode_hex_tag(&"g".repeat(64)).is_none());

@@ -21,7 +21,7 @@
 //!
 //! // Sign as a sender would...
 //! let signer = StandardSigner::new(&secret).unwrap();
-//! let headers: HeaderMap = signer.headers("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, &body);
+//! let headers: HeaderMap = signer.headers("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, &body).unwrap();
 //!
 //! // ...and verify as the receiver, with the clock the delivery was signed at.
 //! let verifier = StandardVerifier::new([&secret])

@@ -167,9 +167,11 @@ impl WebhookVerifier for StandardVerifier {
     fn verify(&self, headers: &HeaderMap, body: Bytes) -> Result<Delivery, VerifyError> {
         check_body(&body, self.body_limit, true)?;
         let names = self.headers;
-        let id = headers::required(headers, &names.id)?;
-        let timestamp_text = headers::required(headers, &names.timestamp)?;
-        let header = headers::required(headers, &names.signature)?;
+        let [id, timestamp_text, header] =
+            headers::scan(headers, [&names.id, &names.timestamp, &names.signature]);
+        let (_, id) = headers::require(id, &names.id)?;
+        let (_, timestamp_text) = headers::require(timestamp_text, &names.timestamp)?;
+        let (_, header) = headers::require(header, &names.signature)?;
 
         let timestamp = parse_unix_seconds(timestamp_text).ok_or(VerifyError::MalformedHeader {
             name: names.timestamp.name(),
@@ -246,35 +248,60 @@ impl StandardSigner {
     }
 
     /// The signature header value for one delivery: `v1,<base64>`.
-    pub fn signature(&self, id: &str, timestamp: i64, body: &[u8]) -> String {
+    ///
+    /// The id must be what a receiver reads back: printable ASCII without spaces at either
+    /// end; the timestamp must not be negative.
+    pub fn signature(&self, id: &str, timestamp: i64, body: &[u8]) -> Result<String, SignError> {
         use base64::Engine as _;
+        check_id(id)?;
+        if timestamp < 0 {
+            return Err(SignError::NegativeTimestamp);
+        }
         let timestamp = timestamp.to_string();
         let tag = self
             .key
             .sign(&[id.as_bytes(), b".", timestamp.as_bytes(), b".", body]);
-        format!(
+        Ok(format!(
             "v1,{}",
             base64::engine::general_purpose::STANDARD.encode(tag)
-        )
+        ))
     }
 
-    /// The three headers to send with `body`. An id that cannot be a header value (it has
-    /// control characters) is sent empty, which every verifier rejects.
-    pub fn headers(&self, id: &str, timestamp: i64, body: &[u8]) -> HeaderMap {
+    /// The three headers to send with `body`.
+    pub fn headers(&self, id: &str, timestamp: i64, body: &[u8]) -> Result<HeaderMap, SignError> {
         let (id_name, ts_name, sig_name) = match self.brand {
             HeaderBrand::Standard => ("webhook-id", "webhook-timestamp", "webhook-signature"),
             HeaderBrand::Svix => ("svix-id", "svix-timestamp", "svix-signature"),
         };
+        let signature = self.signature(id, timestamp, body)?;
+        let text = |value: &str| HeaderValue::from_str(value).map_err(|_| SignError::InvalidId);
         let mut headers = HeaderMap::new();
-        let id_value = HeaderValue::from_str(id).unwrap_or(HeaderValue::from_static(""));
-        headers.insert(id_name, id_value);
+        headers.insert(id_name, text(id)?);
         headers.insert(ts_name, HeaderValue::from(timestamp));
-        let signature = self.signature(id, timestamp, body);
-        if let Ok(value) = HeaderValue::from_str(&signature) {
-            headers.insert(sig_name, value);
-        }
-        headers
+        headers.insert(sig_name, text(&signature)?);
+        Ok(headers)
     }
+}
+
+fn check_id(id: &str) -> Result<(), SignError> {
+    let printable = id.bytes().all(|b| b.is_ascii_graphic() || b == b' ');
+    if id.is_empty() || !printable || id.trim_ascii() != id {
+        return Err(SignError::InvalidId);
+    }
+    Ok(())
+}
+
+/// Why a delivery could not be signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignError {
+    /// The id is empty, not printable ASCII, or has spaces at either end: a receiver would
+    /// read a different id than the one signed.
+    #[error("a delivery id must be printable ASCII without spaces at either end")]
+    InvalidId,
+    /// Timestamps are seconds since 1970 and cannot be negative.
+    #[error("a signing timestamp cannot be negative")]
+    NegativeTimestamp,
 }
 
 #[cfg(test)]

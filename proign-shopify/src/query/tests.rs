@@ -107,6 +107,21 @@ fn signing_round_trips() {
         sign_query(&Secret::new("hush").unwrap(), &docs).unwrap(),
         format!("{docs}&hmac=700e2dadb827fcc8609e9d5ce208b2e9cdaab9df07390d2cbca10d7c328fc4bf")
     );
+    // A bare or encoded hmac name is replaced too, never duplicated.
+    for stale in ["hmac&", "hm%61c=00&"] {
+        let query = format!("{stale}{unsigned}");
+        let signed = sign_query(&Secret::new("hush").unwrap(), &query).unwrap();
+        assert!(
+            verifier("hush", 1767225600).verify_hmac(&signed).is_ok(),
+            "{stale}"
+        );
+    }
+    let verified = verifier("hush", 1767225600).verify_hmac(&signed).unwrap();
+    let shown = format!("{verified:?}");
+    assert!(
+        !shown.contains("abc") && shown.contains("a.myshopify.com"),
+        "{shown}"
+    );
 }
 
 mod properties {

@@ -28,7 +28,21 @@ const REF_SIG: &str = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
 #[test]
 fn reference_vector_signs_and_verifies() {
     let signer = StandardSigner::new(&secret(REF_SECRET)).unwrap();
-    assert_eq!(signer.signature(REF_ID, 1614265330, REF_BODY), REF_SIG);
+    assert_eq!(
+        signer.signature(REF_ID, 1614265330, REF_BODY).unwrap(),
+        REF_SIG
+    );
+    for id in ["", " padded", "msg_\u{e9}", "a\nb"] {
+        assert_eq!(
+            signer.signature(id, 1, b"{}"),
+            Err(SignError::InvalidId),
+            "{id:?}"
+        );
+    }
+    assert_eq!(
+        signer.headers(REF_ID, -5, b"{}"),
+        Err(SignError::NegativeTimestamp)
+    );
     let v = verifier(&[REF_SECRET], 1614265330);
     let delivery = v
         .verify(
@@ -186,7 +200,7 @@ fn rotation_reports_the_matching_secret() {
     let signer = StandardSigner::new(&secret(new))
         .unwrap()
         .with_brand(HeaderBrand::Svix);
-    let h = signer.headers("msg_1", 1_767_225_600, b"{}");
+    let h = signer.headers("msg_1", 1_767_225_600, b"{}").unwrap();
     assert!(h.contains_key("svix-signature"));
     let delivery = verifier(&[old, new], 1_767_225_600)
         .verify(&h, Bytes::from_static(b"{}"))
@@ -240,7 +254,7 @@ mod properties {
             body in proptest::collection::vec(any::<u8>(), 0..512),
         ) {
             let signer = StandardSigner::new(&secret(REF_SECRET)).unwrap();
-            let h = signer.headers(&id, ts, &body);
+            let h = signer.headers(&id, ts, &body).unwrap();
             let delivery = verifier(&[REF_SECRET], ts).verify(&h, Bytes::from(body)).unwrap();
             prop_assert_eq!(delivery.id(), Some(id.as_str()));
         }
