@@ -33,6 +33,7 @@
 
 pub mod clock;
 pub mod provider;
+pub mod queue;
 pub mod secret;
 pub mod webhook;
 
