@@ -36,5 +36,6 @@ pub mod provider;
 pub mod queue;
 pub mod secret;
 pub mod webhook;
+pub mod worker;
 
 pub use provider::Provider;

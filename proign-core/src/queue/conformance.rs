@@ -238,7 +238,7 @@ pub(crate) async fn workers_never_share_a_job<Q: Queue>(q: Arc<Q>, _clock: Clock
     for task in tasks {
         task.await.unwrap();
     }
-    let done = done.lock().unwrap();
+    let done = done.lock().unwrap().clone();
     assert_eq!(done.len(), JOBS, "every job done");
     assert!(done.values().all(|n| *n >= 1));
     assert_eq!(q.stats().await.unwrap().depth, 0);
