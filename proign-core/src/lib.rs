@@ -32,6 +32,7 @@
 //! ```
 
 pub mod clock;
+pub mod monitor;
 pub mod provider;
 pub mod queue;
 pub mod secret;
