@@ -32,6 +32,7 @@
 //! ```
 
 pub mod clock;
+pub mod events;
 pub mod monitor;
 pub mod provider;
 pub mod queue;

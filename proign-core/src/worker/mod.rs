@@ -89,6 +89,16 @@ impl JobError {
     pub fn message(&self) -> &str {
         &self.message
     }
+
+    /// The delay the handler asked for, if any.
+    pub fn requested_delay(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// Whether the job should be dead-lettered without further attempts.
+    pub fn is_permanent(&self) -> bool {
+        self.permanent
+    }
 }
 
 impl fmt::Display for JobError {
