@@ -10,6 +10,12 @@
 //! - [`webhook`]: the verification contract every provider implements, its building blocks,
 //!   and the Standard Webhooks scheme (verify and sign).
 //! - [`provider`]: the names of the integrations.
+//! - [`queue`]: the durable job queue (in memory; SQLite with feature `sqlite`; PostgreSQL
+//!   with feature `postgres`), with its dedup, schedule and checkpoint stores.
+//! - [`worker`]: runs handlers over the queue with retries, backoff and graceful shutdown.
+//! - [`schedule`]: recurring jobs and catch-up checkpoints.
+//! - [`events`]: the provider-neutral event envelope and its publishing.
+//! - [`monitor`]: per-integration state, counters and the monitor page.
 //!
 //! ```
 //! use bytes::Bytes;
@@ -36,6 +42,7 @@ pub mod events;
 pub mod monitor;
 pub mod provider;
 pub mod queue;
+pub mod schedule;
 pub mod secret;
 pub mod webhook;
 pub mod worker;
