@@ -64,6 +64,10 @@ pub use redact::{MAX_ERROR_BYTES, redact_error};
 /// The most jobs one call to [`Queue::lease`] hands out.
 pub const MAX_LEASE_BATCH: usize = 1_000;
 
+/// How often the database backends look for final attempts whose lease ran out.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) const SWEEP_EVERY_MS: i64 = 1_000;
+
 /// The largest payload a job may carry (1 MiB).
 pub const MAX_PAYLOAD_BYTES: usize = 1 << 20;
 

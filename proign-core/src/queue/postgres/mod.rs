@@ -50,6 +50,7 @@ const COLUMNS: &str = "id, kind, payload, attempts, max_attempts, idempotency_ke
 pub struct PgQueue {
     pool: PgPool,
     clock: SharedClock,
+    last_sweep: std::sync::Arc<std::sync::atomic::AtomicI64>,
     schema: Arc<str>,
     channel: Arc<str>,
     listener: Arc<Mutex<Option<PgListener>>>,
@@ -73,6 +74,7 @@ impl PgQueue {
         Ok(Self {
             pool,
             clock: clock::system(),
+            last_sweep: std::sync::Arc::new(std::sync::atomic::AtomicI64::new(i64::MIN)),
             schema: schema.into(),
             channel: format!("{schema}_proign_jobs").into(),
             listener: Arc::new(Mutex::new(None)),
@@ -183,6 +185,18 @@ impl PgQueue {
         template
             .replace("{s}", &self.schema)
             .replace("{cols}", COLUMNS)
+    }
+
+    /// Whether the sweep for expired final attempts is due (at most once a second: such a
+    /// job waits up to a second longer for the dead-letter store, and leasing stays cheap).
+    pub(crate) fn sweep_due(&self, now: UnixMillis) -> bool {
+        use std::sync::atomic::Ordering;
+        let last = self.last_sweep.load(Ordering::Relaxed);
+        now.saturating_sub(last) >= super::SWEEP_EVERY_MS
+            && self
+                .last_sweep
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
     }
 
     pub(crate) fn now(&self) -> UnixMillis {

@@ -51,11 +51,13 @@ impl Queue for PgQueue {
              last_error = COALESCE(last_error, 'lease expired on the last attempt') \
              WHERE state = 0 AND run_at <= $1 AND attempts >= max_attempts",
         );
-        sqlx::query(sqlx::AssertSqlSafe(sweep))
-            .bind(now)
-            .execute(&self.pool)
-            .await
-            .map_err(QueueError::storage("dead-letter expired final attempts"))?;
+        if self.sweep_due(now) {
+            sqlx::query(sqlx::AssertSqlSafe(sweep))
+                .bind(now)
+                .execute(&self.pool)
+                .await
+                .map_err(QueueError::storage("dead-letter expired final attempts"))?;
+        }
         let sql = self
             .sql(
                 "WITH picked AS (SELECT id FROM {s}.proign_jobs WHERE state = 0 AND run_at <= $3 \

@@ -43,6 +43,7 @@ const COLUMNS: &str = "id, kind, payload, attempts, max_attempts, idempotency_ke
 pub struct SqliteQueue {
     pool: SqlitePool,
     clock: SharedClock,
+    last_sweep: std::sync::Arc<std::sync::atomic::AtomicI64>,
     notify: std::sync::Arc<Notify>,
 }
 
@@ -79,6 +80,7 @@ impl SqliteQueue {
         Self {
             pool,
             clock: clock::system(),
+            last_sweep: std::sync::Arc::new(std::sync::atomic::AtomicI64::new(i64::MIN)),
             notify: std::sync::Arc::new(Notify::new()),
         }
     }
@@ -112,6 +114,18 @@ impl SqliteQueue {
                 .map_err(QueueError::storage("apply the schema"))?;
         }
         Ok(())
+    }
+
+    /// Whether the sweep for expired final attempts is due (at most once a second: such a
+    /// job waits up to a second longer for the dead-letter store, and leasing stays cheap).
+    pub(crate) fn sweep_due(&self, now: UnixMillis) -> bool {
+        use std::sync::atomic::Ordering;
+        let last = self.last_sweep.load(Ordering::Relaxed);
+        now.saturating_sub(last) >= super::SWEEP_EVERY_MS
+            && self
+                .last_sweep
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
     }
 
     fn now(&self) -> UnixMillis {
@@ -211,15 +225,17 @@ impl Queue for SqliteQueue {
         let now = self.now();
         let until = after(now, visibility);
         let token = new_token();
-        sqlx::query(
-            "UPDATE proign_jobs SET state = 1, dead_at = ?1, lease_token = NULL, \
-             last_error = COALESCE(last_error, 'lease expired on the last attempt') \
-             WHERE state = 0 AND run_at <= ?1 AND attempts >= max_attempts",
-        )
-        .bind(now)
-        .execute(&self.pool)
-        .await
-        .map_err(QueueError::storage("dead-letter expired final attempts"))?;
+        if self.sweep_due(now) {
+            sqlx::query(
+                "UPDATE proign_jobs SET state = 1, dead_at = ?1, lease_token = NULL, \
+                 last_error = COALESCE(last_error, 'lease expired on the last attempt') \
+                 WHERE state = 0 AND run_at <= ?1 AND attempts >= max_attempts",
+            )
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(QueueError::storage("dead-letter expired final attempts"))?;
+        }
         let sql = format!(
             "UPDATE proign_jobs SET attempts = attempts + 1, run_at = ?1, lease_token = ?2 \
              WHERE id IN (SELECT id FROM proign_jobs WHERE state = 0 AND run_at <= ?3 \
