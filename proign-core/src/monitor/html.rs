@@ -59,13 +59,18 @@ fn integration_row(out: &mut String, i: &IntegrationSnapshot) {
     let token = i
         .token_expires_at
         .map_or_else(|| "—".to_owned(), |t| when(Some(t)));
+    let latency = if i.latency.samples == 0 {
+        "—".to_owned()
+    } else {
+        format!("{} / {} ms", i.latency.p50_ms, i.latency.p95_ms)
+    };
     let _ = write!(
         out,
         "<tr data-provider=\"{p}\"><td><b>{p}</b></td>\
          <td><span class=\"state\" style=\"background:{bg}\">{state}</span><br><small>{reason}</small></td>\
          <td>{success}</td><td class=\"err\">{error}</td>\
          <td>{rcv} / {ver} / {rej}</td><td>{del} / {ret} / {dead}</td><td>{calls} / {fail}</td>\
-         <td>{p50} / {p95} ms</td><td>{token}</td></tr>",
+         <td>{latency}</td><td>{token}</td></tr>",
         p = esc(&i.provider),
         bg = colour(i.state),
         state = i.state.as_str(),
@@ -78,13 +83,11 @@ fn integration_row(out: &mut String, i: &IntegrationSnapshot) {
         dead = c.dead_lettered,
         calls = c.calls,
         fail = c.failures,
-        p50 = i.latency.p50_ms,
-        p95 = i.latency.p95_ms,
     );
 }
 
-/// The whole page.
-pub(super) fn render(status: &Status, redrive_enabled: bool) -> String {
+/// The whole page; `redrive_base` is the router's base path when redriving is enabled.
+pub(super) fn render(status: &Status, redrive_base: Option<&str>) -> String {
     let snap = &status.snapshot;
     let mut out = String::with_capacity(8 * 1024);
     let _ = write!(
@@ -114,7 +117,7 @@ pub(super) fn render(status: &Status, redrive_enabled: bool) -> String {
                 .map_or_else(|| "—".to_owned(), |ms| format!("{} s", ms / 1000));
             let _ = write!(
                 out,
-                "<p>{} waiting ({} running), oldest {}, {} dead letters</p>",
+                "<p>{} waiting ({} running), oldest {}; dead letters: {}</p>",
                 q.depth, q.leased, age, q.dead
             );
         }
@@ -129,11 +132,12 @@ pub(super) fn render(status: &Status, redrive_enabled: bool) -> String {
              <th>Dead since</th><th>Idempotency key</th><th></th></tr>",
         );
         for d in &status.dead_letters {
-            let button = if redrive_enabled {
+            let button = if let Some(base) = redrive_base {
                 format!(
-                    "<form method=\"post\" action=\"dead-letters/{}/redrive\">\
+                    "<form method=\"post\" action=\"{}/dead-letters/{}/redrive\">\
                      <input type=\"password\" name=\"token\" placeholder=\"redrive token\" required> \
                      <button>Redrive</button></form>",
+                    esc(base),
                     d.id
                 )
             } else {

@@ -17,7 +17,10 @@
 //! use proign_core::secret::Secret;
 //!
 //! let routes = MonitorRoutes::new(Arc::new(Monitor::new()), Arc::new(MemoryQueue::new()))
-//!     .with_redrive_token(Secret::new("made-up-operator-token-123").unwrap());
+//!     .with_redrive_token(Secret::new("made-up-operator-token-123").unwrap())
+//!     .with_base_path("/ops/integrations")
+//!     .unwrap();
+//! // The page is then at `/ops/integrations`.
 //! let app: axum::Router = axum::Router::new().nest("/ops/integrations", routes.into_router());
 //! ```
 
@@ -43,6 +46,7 @@ pub struct MonitorRoutes<Q> {
     monitor: Arc<Monitor>,
     queue: Arc<Q>,
     redrive_token: Option<Secret>,
+    base_path: String,
 }
 
 impl<Q> std::fmt::Debug for MonitorRoutes<Q> {
@@ -60,7 +64,26 @@ impl<Q: Queue> MonitorRoutes<Q> {
             monitor,
             queue,
             redrive_token: None,
+            base_path: String::new(),
         }
+    }
+
+    /// The path the router is nested at (such as `/ops/integrations`), so the page's buttons
+    /// and redirects point to the right place. Must start with `/`, not end with one, and hold
+    /// only letters, digits and `/-_.`.
+    pub fn with_base_path(mut self, path: &str) -> Result<Self, crate::queue::QueueError> {
+        let valid = path.starts_with('/')
+            && !path.ends_with('/')
+            && path
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/-_.".contains(&b));
+        if !valid {
+            return Err(crate::queue::QueueError::Config {
+                what: "base path must look like /ops/integrations",
+            });
+        }
+        self.base_path = path.to_owned();
+        Ok(self)
     }
 
     /// Turns the redrive button on, guarded by `token`.
@@ -124,7 +147,11 @@ fn no_store(mut response: Response) -> Response {
 
 async fn page<Q: Queue>(State(routes): State<Arc<MonitorRoutes<Q>>>) -> Response {
     let status = collect(&routes).await;
-    let html = super::html::render(&status, routes.redrive_token.is_some());
+    let redrive_base = routes
+        .redrive_token
+        .as_ref()
+        .map(|_| routes.base_path.as_str());
+    let html = super::html::render(&status, redrive_base);
     no_store(Html(html).into_response())
 }
 
@@ -158,10 +185,15 @@ async fn redrive<Q: Queue>(
     }
     match routes.queue.redrive(JobId(id)).await {
         Ok(true) => {
+            let page = if routes.base_path.is_empty() {
+                "/"
+            } else {
+                &routes.base_path
+            };
             let mut response = StatusCode::SEE_OTHER.into_response();
-            response
-                .headers_mut()
-                .insert(header::LOCATION, HeaderValue::from_static("../../"));
+            if let Ok(location) = HeaderValue::from_str(page) {
+                response.headers_mut().insert(header::LOCATION, location);
+            }
             response
         }
         Ok(false) => (StatusCode::NOT_FOUND, "no such dead letter").into_response(),

@@ -27,13 +27,13 @@
 //! assert_eq!(state("ups"), State::Failing);
 //! ```
 
+#[cfg(feature = "metrics")]
+mod export;
 #[cfg(feature = "axum")]
 mod html;
 #[cfg(feature = "axum")]
 pub mod http;
 mod integration;
-#[cfg(feature = "metrics")]
-mod metrics;
 mod snapshot;
 
 use std::collections::BTreeMap;
@@ -119,7 +119,7 @@ impl Monitor {
             .or_default()
             .call(operation, outcome, latency, now);
         #[cfg(feature = "metrics")]
-        metrics::call(provider, operation, outcome, latency);
+        export::call(provider, operation, outcome, latency);
     }
 
     /// Records that a call or job attempt is being retried.
@@ -129,7 +129,7 @@ impl Monitor {
             .or_default()
             .bump(operation, |c| c.retried += 1);
         #[cfg(feature = "metrics")]
-        metrics::job(provider, operation, "retried");
+        export::job(provider, operation, "retried");
     }
 
     /// Records one incoming webhook delivery of `topic`.
@@ -140,7 +140,7 @@ impl Monitor {
             .or_default()
             .delivery(topic, outcome, now);
         #[cfg(feature = "metrics")]
-        metrics::delivery(provider, topic, outcome);
+        export::delivery(provider, topic, outcome);
     }
 
     /// Records a job or event handled successfully.
@@ -151,7 +151,7 @@ impl Monitor {
             .or_default()
             .delivered(topic, now);
         #[cfg(feature = "metrics")]
-        metrics::job(provider, topic, "delivered");
+        export::job(provider, topic, "delivered");
     }
 
     /// Records a job moved to the dead-letter store, with its last error.
@@ -162,7 +162,7 @@ impl Monitor {
             .or_default()
             .dead_letter(topic, error, now);
         #[cfg(feature = "metrics")]
-        metrics::job(provider, topic, "dead_lettered");
+        export::job(provider, topic, "dead_lettered");
     }
 
     /// Records when `provider`'s OAuth access token expires.
@@ -176,13 +176,13 @@ impl Monitor {
             .or_default()
             .token_expires_at = Some(at);
         #[cfg(feature = "metrics")]
-        metrics::token_expiry(provider, at);
+        export::token_expiry(provider, at);
     }
 
     /// Records the queue's backlog (call it from time to time, e.g. with each snapshot).
     pub fn record_queue(&self, stats: QueueStats) {
         #[cfg(feature = "metrics")]
-        metrics::queue(&stats, self.now());
+        export::queue(&stats, self.now());
         *self.queue.lock().unwrap_or_else(|p| p.into_inner()) = Some(stats);
     }
 
@@ -215,7 +215,7 @@ impl Monitor {
             .map(|(provider, i)| i.snapshot(provider.as_str(), now))
             .collect();
         #[cfg(feature = "metrics")]
-        metrics::states(&integrations);
+        export::states(&integrations);
         let queue = self
             .queue
             .lock()

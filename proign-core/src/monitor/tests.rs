@@ -116,3 +116,103 @@ async fn worker_outcomes_and_queue_backlog_reach_the_snapshot() {
     let json = serde_json::to_value(&snap).unwrap();
     assert_eq!(json["integrations"][0]["state"], "connected");
 }
+
+#[cfg(feature = "metrics")]
+mod exported {
+    use std::collections::BTreeMap;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    use ::metrics::{
+        Counter, Gauge, Histogram, Key, KeyName, Metadata, Recorder, SharedString, Unit,
+    };
+
+    use super::*;
+
+    /// Keeps counters and gauges by name and labels, for reading back.
+    #[derive(Default)]
+    struct Kept(Mutex<BTreeMap<String, Arc<AtomicU64>>>);
+
+    impl Kept {
+        fn slot(&self, key: &Key) -> Arc<AtomicU64> {
+            let mut labels: Vec<String> = key
+                .labels()
+                .map(|l| format!("{}={}", l.key(), l.value()))
+                .collect();
+            labels.sort();
+            let name = format!("{}{{{}}}", key.name(), labels.join(","));
+            self.0.lock().unwrap().entry(name).or_default().clone()
+        }
+
+        fn get(&self, name: &str) -> u64 {
+            self.0
+                .lock()
+                .unwrap()
+                .get(name)
+                .map_or(0, |v| v.load(Ordering::SeqCst))
+        }
+    }
+
+    impl Recorder for Kept {
+        fn describe_counter(&self, _: KeyName, _: Option<Unit>, _: SharedString) {}
+        fn describe_gauge(&self, _: KeyName, _: Option<Unit>, _: SharedString) {}
+        fn describe_histogram(&self, _: KeyName, _: Option<Unit>, _: SharedString) {}
+        fn register_counter(&self, key: &Key, _: &Metadata<'_>) -> Counter {
+            Counter::from_arc(self.slot(key))
+        }
+        fn register_gauge(&self, key: &Key, _: &Metadata<'_>) -> Gauge {
+            Gauge::from_arc(self.slot(key))
+        }
+        fn register_histogram(&self, _: &Key, _: &Metadata<'_>) -> Histogram {
+            Histogram::noop()
+        }
+    }
+
+    #[test]
+    fn the_same_numbers_reach_the_metrics_facade() {
+        let kept = Kept::default();
+        ::metrics::with_local_recorder(&kept, || {
+            let monitor = Monitor::new();
+            monitor.record_delivery(
+                Provider::Stripe,
+                "charge.refunded",
+                DeliveryOutcome::Verified,
+            );
+            monitor.record_delivery(
+                Provider::Stripe,
+                "charge.refunded",
+                DeliveryOutcome::Rejected("bad_signature"),
+            );
+            monitor.record_call(
+                Provider::Ups,
+                "rate",
+                CallOutcome::Failure("503"),
+                Duration::ZERO,
+            );
+            monitor.record_dead_letter(Provider::Ups, "rate", "503");
+            monitor.record_queue(crate::queue::QueueStats {
+                depth: 7,
+                ..Default::default()
+            });
+            let _ = monitor.snapshot();
+        });
+        assert_eq!(kept.get("proign_webhooks_received_total{outcome=verified,provider=stripe,topic=charge.refunded}"), 1);
+        assert_eq!(
+            kept.get("proign_webhooks_rejected_total{provider=stripe,reason=bad_signature}"),
+            1
+        );
+        assert_eq!(
+            kept.get("proign_calls_total{operation=rate,outcome=failure,provider=ups}"),
+            1
+        );
+        assert_eq!(
+            kept.get("proign_jobs_total{outcome=dead_lettered,provider=ups,topic=rate}"),
+            1
+        );
+        assert_eq!(f64::from_bits(kept.get("proign_queue_depth{}")), 7.0);
+        assert_eq!(
+            f64::from_bits(kept.get("proign_integration_state{provider=ups}")),
+            2.0
+        );
+    }
+}
