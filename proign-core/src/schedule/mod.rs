@@ -23,7 +23,7 @@
 //! let queue = Arc::new(MemoryQueue::with_clock(clock.clone()));
 //! let scheduler = Scheduler::new(queue.clone())
 //!     .with_clock(clock.clone())
-//!     .add(Schedule::cron("stripe-catch-up", "*/15 * * * *", "stripe.catch_up", Vec::new()).unwrap());
+//!     .with_schedule(Schedule::cron("stripe-catch-up", "*/15 * * * *", "stripe.catch_up", Vec::new()).unwrap());
 //! scheduler.register().await.unwrap();
 //!
 //! clock.advance_secs(15 * 60);
@@ -169,7 +169,7 @@ impl<S: Queue + ScheduleStore> Scheduler<S> {
     }
 
     /// Adds a schedule.
-    pub fn add(mut self, schedule: Schedule) -> Self {
+    pub fn with_schedule(mut self, schedule: Schedule) -> Self {
         self.schedules.push(schedule);
         self
     }

@@ -34,10 +34,17 @@ async fn several_instances_run_each_occurrence_once() {
     let instances: Vec<_> = (0..3)
         .map(|_| {
             Arc::new(
-                Scheduler::new(queue.clone()).with_clock(clock.clone()).add(
-                    Schedule::interval("ups-poll", Duration::from_secs(60), "ups.poll", Vec::new())
+                Scheduler::new(queue.clone())
+                    .with_clock(clock.clone())
+                    .with_schedule(
+                        Schedule::interval(
+                            "ups-poll",
+                            Duration::from_secs(60),
+                            "ups.poll",
+                            Vec::new(),
+                        )
                         .unwrap(),
-                ),
+                    ),
             )
         })
         .collect();
@@ -65,7 +72,7 @@ async fn a_long_outage_runs_once_then_resumes_the_rhythm() {
     let queue = Arc::new(MemoryQueue::with_clock(clock.clone()));
     let scheduler = Scheduler::new(queue.clone())
         .with_clock(clock.clone())
-        .add(Schedule::interval("p", Duration::from_secs(60), "k", Vec::new()).unwrap());
+        .with_schedule(Schedule::interval("p", Duration::from_secs(60), "k", Vec::new()).unwrap());
     scheduler.register().await.unwrap();
     clock.advance_secs(3600);
     assert_eq!(scheduler.tick().await.unwrap(), 1);
