@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use super::*;
 use crate::clock::FixedClock;
+use crate::queue::{NewJob, Queue};
 
 async fn fresh() -> Option<(SqliteQueue, Arc<FixedClock>, tempfile::TempDir)> {
     let dir = tempfile::tempdir().expect("temp dir");
