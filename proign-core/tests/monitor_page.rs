@@ -15,6 +15,11 @@ use proign_core::secret::Secret;
 async fn scene() -> (Arc<Monitor>, Arc<MemoryQueue>) {
     let monitor = Arc::new(Monitor::new());
     monitor.register(Provider::TaxJar);
+    monitor.record_delivery(
+        Provider::Resend,
+        "email.delivered",
+        DeliveryOutcome::Verified,
+    );
     monitor.record_call(
         Provider::Stripe,
         "create_payment_intent",
@@ -150,7 +155,8 @@ async fn headless_chromium_shows_every_integrations_state() {
         output.status
     );
     for (provider, state) in [
-        ("stripe", "connected"),
+        ("stripe", "degraded"),
+        ("resend", "connected"),
         ("shopify", "degraded"),
         ("ups", "failing"),
         ("taxjar", "unknown"),
@@ -162,6 +168,9 @@ async fn headless_chromium_shows_every_integrations_state() {
         );
     }
     assert!(row(&dom, "ups").contains("HTTP 503 Service Unavailable"));
+    assert!(row(&dom, "ups").contains("1 waiting"), "UPS backlog shown");
+    let stripe = row(&dom, "stripe");
+    assert!(stripe.contains("dead letters waiting: 1"), "{stripe}");
     assert!(
         dom.contains("prgn-7f3c2a9e-1b4d-4e8a-9c61-0d2e5f7a8b90"),
         "dead letter listed"

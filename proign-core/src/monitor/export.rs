@@ -9,6 +9,7 @@
 //! | `proign_jobs_total` | counter | `provider`, `topic`, `outcome` (`delivered`, `retried`, `dead_lettered`) |
 //! | `proign_queue_depth`, `proign_queue_leased`, `proign_queue_dead_letters` | gauge | |
 //! | `proign_queue_oldest_age_seconds` | gauge | |
+//! | `proign_backlog_depth`, `proign_backlog_dead_letters` | gauge | `provider` |
 //! | `proign_token_expires_at_seconds` | gauge | `provider` |
 //! | `proign_integration_state` | gauge (0 unknown, 1 connected, 2 degraded, 3 failing) | `provider` |
 //!
@@ -17,7 +18,7 @@
 
 use std::time::Duration;
 
-use super::{CallOutcome, DeliveryOutcome, IntegrationSnapshot, State};
+use super::{Backlog, CallOutcome, DeliveryOutcome, IntegrationSnapshot, State};
 use crate::Provider;
 use crate::queue::{QueueStats, UnixMillis};
 
@@ -75,4 +76,10 @@ pub(super) fn states(integrations: &[IntegrationSnapshot]) {
         };
         metrics::gauge!("proign_integration_state", "provider" => i.provider.clone()).set(value);
     }
+}
+
+pub(super) fn backlog(provider: Provider, backlog: &Backlog) {
+    let p = provider.as_str();
+    metrics::gauge!("proign_backlog_depth", "provider" => p).set(backlog.depth as f64);
+    metrics::gauge!("proign_backlog_dead_letters", "provider" => p).set(backlog.dead as f64);
 }

@@ -45,7 +45,7 @@ padding:.35rem .7rem;text-align:left;vertical-align:top}th{background:#f6f8fa}\
 .state{color:#fff;border-radius:1rem;padding:.1rem .6rem;font-weight:600}\
 .err{color:#cf222e;max-width:32rem;word-break:break-word}small{color:#57606a}";
 
-fn integration_row(out: &mut String, i: &IntegrationSnapshot) {
+fn integration_row(out: &mut String, i: &IntegrationSnapshot, snap_now: UnixMillis) {
     let c = &i.counters;
     let error = i.last_error.as_ref().map_or_else(String::new, |e| {
         format!(
@@ -64,13 +64,22 @@ fn integration_row(out: &mut String, i: &IntegrationSnapshot) {
     } else {
         format!("{} / {} ms", i.latency.p50_ms, i.latency.p95_ms)
     };
+    let backlog = i.backlog.map_or_else(
+        || "—".to_owned(),
+        |b| {
+            let age = b.oldest_enqueued_at.map_or_else(String::new, |at| {
+                format!(", oldest {} s", (snap_now - at).max(0) / 1000)
+            });
+            format!("{} waiting{age}; {} dead", b.depth, b.dead)
+        },
+    );
     let _ = write!(
         out,
         "<tr data-provider=\"{p}\"><td><b>{p}</b></td>\
          <td><span class=\"state\" style=\"background:{bg}\">{state}</span><br><small>{reason}</small></td>\
          <td>{success}</td><td class=\"err\">{error}</td>\
          <td>{rcv} / {ver} / {rej}</td><td>{del} / {ret} / {dead}</td><td>{calls} / {fail}</td>\
-         <td>{latency}</td><td>{token}</td></tr>",
+         <td>{latency}</td><td>{backlog}</td><td>{token}</td></tr>",
         p = esc(&i.provider),
         bg = colour(i.state),
         state = i.state.as_str(),
@@ -101,13 +110,13 @@ pub(super) fn render(status: &Status, redrive_base: Option<&str>) -> String {
     out.push_str(
         "<table><tr><th>Integration</th><th>State</th><th>Last success</th><th>Last error</th>\
          <th>Received / verified / rejected</th><th>Delivered / retried / dead</th>\
-         <th>Calls / failed</th><th>Latency p50 / p95</th><th>Token expires</th></tr>",
+         <th>Calls / failed</th><th>Latency p50 / p95</th><th>Backlog</th><th>Token expires</th></tr>",
     );
     for integration in &snap.integrations {
-        integration_row(&mut out, integration);
+        integration_row(&mut out, integration, snap.taken_at);
     }
     if snap.integrations.is_empty() {
-        out.push_str("<tr><td colspan=\"9\">Nothing recorded yet.</td></tr>");
+        out.push_str("<tr><td colspan=\"10\">Nothing recorded yet.</td></tr>");
     }
     out.push_str("</table><h2>Queue</h2>");
     match (&snap.queue, status.queue_readable) {

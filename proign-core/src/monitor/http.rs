@@ -120,6 +120,9 @@ async fn collect<Q: Queue>(routes: &MonitorRoutes<Q>) -> Status {
     if let Ok(stats) = stats {
         routes.monitor.record_queue(stats);
     }
+    if let Ok(kinds) = routes.queue.stats_by_kind().await {
+        routes.monitor.record_backlog(&kinds);
+    }
     let dead_letters = routes
         .queue
         .dead_letters(None, LISTED)

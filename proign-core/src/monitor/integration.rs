@@ -3,7 +3,9 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
-use super::snapshot::{Counters, IntegrationSnapshot, LastError, Latency, State, TopicSnapshot};
+use super::snapshot::{
+    Backlog, Counters, IntegrationSnapshot, LastError, Latency, State, TopicSnapshot,
+};
 use super::{CallOutcome, DeliveryOutcome};
 use crate::queue::{UnixMillis, redact_error};
 
@@ -37,6 +39,7 @@ pub(super) struct Integration {
     last_error: Option<LastError>,
     last_problem_at: Option<UnixMillis>,
     pub(super) token_expires_at: Option<UnixMillis>,
+    pub(super) backlog: Option<Backlog>,
 }
 
 impl Integration {
@@ -155,6 +158,20 @@ impl Integration {
                 Some("recent rejections or dead letters".into()),
             );
         }
+        if let Some(backlog) = self.backlog {
+            if backlog.dead > 0 {
+                return (
+                    State::Degraded,
+                    Some(format!("dead letters waiting: {}", backlog.dead)),
+                );
+            }
+            if backlog
+                .oldest_enqueued_at
+                .is_some_and(|at| now - at > RECENT_MS)
+            {
+                return (State::Degraded, Some("jobs waiting over 15 minutes".into()));
+            }
+        }
         if let Some(at) = self.token_expires_at
             && at - now < TOKEN_WARNING_MS
         {
@@ -194,6 +211,7 @@ impl Integration {
             rejected_by_reason: self.rejected.clone(),
             latency: self.latency(),
             token_expires_at: self.token_expires_at,
+            backlog: self.backlog,
             topics: self
                 .topics
                 .iter()

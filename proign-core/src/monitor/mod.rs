@@ -41,13 +41,13 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use snapshot::{
-    Counters, IntegrationSnapshot, LastError, Latency, MonitorSnapshot, QueueSnapshot, State,
-    TopicSnapshot,
+    Backlog, Counters, IntegrationSnapshot, LastError, Latency, MonitorSnapshot, QueueSnapshot,
+    State, TopicSnapshot,
 };
 
 use crate::Provider;
 use crate::clock::{self, SharedClock};
-use crate::queue::{Job, QueueStats, now_millis};
+use crate::queue::{Job, KindStats, QueueStats, now_millis};
 use crate::worker::JobOutcome;
 use integration::Integration;
 
@@ -184,6 +184,40 @@ impl Monitor {
         #[cfg(feature = "metrics")]
         export::queue(&stats, self.now());
         *self.queue.lock().unwrap_or_else(|p| p.into_inner()) = Some(stats);
+    }
+
+    /// Records the queue's backlog per job kind ([`Queue::stats_by_kind`]), summed per
+    /// integration by the kind's prefix (`ups.track` → UPS). Integrations without jobs get an
+    /// empty backlog.
+    ///
+    /// [`Queue::stats_by_kind`]: crate::queue::Queue::stats_by_kind
+    pub fn record_backlog(&self, kinds: &[KindStats]) {
+        let mut integrations = self.integrations();
+        for integration in integrations.values_mut() {
+            integration.backlog = Some(Backlog::default());
+        }
+        for k in kinds {
+            let Some((provider, _)) = provider_of(&k.kind) else {
+                continue;
+            };
+            let backlog = integrations
+                .entry(provider)
+                .or_default()
+                .backlog
+                .get_or_insert_with(Backlog::default);
+            backlog.depth += k.depth;
+            backlog.dead += k.dead;
+            backlog.oldest_enqueued_at = match (backlog.oldest_enqueued_at, k.oldest_enqueued_at) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+        #[cfg(feature = "metrics")]
+        for (provider, integration) in integrations.iter() {
+            if let Some(backlog) = integration.backlog {
+                export::backlog(*provider, &backlog);
+            }
+        }
     }
 
     /// Feeds a [`Worker`](crate::worker::Worker)'s outcomes in: pass

@@ -91,6 +91,17 @@ pub struct TopicSnapshot {
     pub last_error: Option<LastError>,
 }
 
+/// The queued jobs of one integration (kinds named `<provider>.<operation>`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Backlog {
+    /// Jobs waiting, scheduled or running.
+    pub depth: u64,
+    /// Dead letters.
+    pub dead: u64,
+    /// When the oldest waiting job was enqueued.
+    pub oldest_enqueued_at: Option<UnixMillis>,
+}
+
 /// One integration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IntegrationSnapshot {
@@ -112,6 +123,8 @@ pub struct IntegrationSnapshot {
     pub latency: Latency,
     /// When its OAuth access token expires, for providers that use one.
     pub token_expires_at: Option<UnixMillis>,
+    /// Its jobs in the queue, when the queue was read.
+    pub backlog: Option<Backlog>,
     /// Per topic or operation, by name.
     pub topics: Vec<TopicSnapshot>,
 }

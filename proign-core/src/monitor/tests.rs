@@ -108,10 +108,22 @@ async fn worker_outcomes_and_queue_backlog_reach_the_snapshot() {
     monitor.observe_job(lease.job(), &JobOutcome::Retrying { at: 0 }, Duration::ZERO);
     monitor.observe_job(lease.job(), &JobOutcome::Done, Duration::ZERO);
     monitor.record_queue(queue.stats().await.unwrap());
+    queue
+        .enqueue(NewJob::new("stripe.refund", &b""[..]))
+        .await
+        .unwrap();
+    queue
+        .enqueue(NewJob::new("nobody.knows", &b""[..]))
+        .await
+        .unwrap();
+    monitor.register(Provider::Ups);
+    monitor.record_backlog(&queue.stats_by_kind().await.unwrap());
     let snap = monitor.snapshot();
     let stripe = find(&snap, Provider::Stripe);
     assert_eq!((stripe.counters.retried, stripe.counters.delivered), (1, 1));
     assert_eq!(stripe.topics[0].name, "create_payment_intent");
+    assert_eq!(stripe.backlog.map(|b| (b.depth, b.dead)), Some((2, 0)));
+    assert_eq!(find(&snap, Provider::Ups).backlog, Some(Backlog::default()));
     assert_eq!(snap.queue.unwrap().depth, 1);
     let json = serde_json::to_value(&snap).unwrap();
     assert_eq!(json["integrations"][0]["state"], "connected");

@@ -23,7 +23,8 @@ macro_rules! queue_conformance {
             enqueue_lease_ack, unacked_job_returns_with_next_attempt, retry_waits_for_its_time,
             last_attempt_dead_letters_atomically, dedup_reports_duplicates, stale_lease_is_fenced,
             workers_never_share_a_job, redrive_resets_attempts_keeps_key,
-            release_and_extend, dedup_claims_have_one_winner, checkpoints_and_schedules);
+            release_and_extend, dedup_claims_have_one_winner, checkpoints_and_schedules,
+            backlog_by_kind);
     };
     (@each $factory:expr; $($check:ident),*) => {
         $(
@@ -358,4 +359,38 @@ where
         "occurrence claimed twice"
     );
     assert_eq!(q.due(1_500).await.unwrap(), vec![]);
+}
+
+pub(crate) async fn backlog_by_kind<Q: Queue>(q: Arc<Q>, clock: Clock) {
+    q.enqueue(NewJob::new("ups.track", &b"1"[..]))
+        .await
+        .unwrap();
+    clock.advance_secs(1);
+    q.enqueue(NewJob::new("ups.track", &b"2"[..]))
+        .await
+        .unwrap();
+    q.enqueue(NewJob::new("stripe.refund", &b"3"[..]).with_max_attempts(1))
+        .await
+        .unwrap();
+    let leases = q.lease(10, VIS).await.unwrap();
+    let refund = leases
+        .iter()
+        .find(|l| l.job().kind() == "stripe.refund")
+        .unwrap();
+    q.dead_letter(refund, "400").await.unwrap();
+    let kinds = q.stats_by_kind().await.unwrap();
+    assert_eq!(kinds.len(), 2);
+    assert_eq!(
+        (kinds[0].kind.as_str(), kinds[0].depth, kinds[0].dead),
+        ("stripe.refund", 0, 1)
+    );
+    assert_eq!(kinds[0].oldest_enqueued_at, None);
+    assert_eq!(
+        (kinds[1].kind.as_str(), kinds[1].depth, kinds[1].dead),
+        ("ups.track", 2, 0)
+    );
+    assert_eq!(
+        kinds[1].oldest_enqueued_at,
+        Some(leases[0].job().enqueued_at())
+    );
 }

@@ -247,6 +247,19 @@ pub struct DeadLetter {
     pub dead_at: UnixMillis,
 }
 
+/// The backlog of one job kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KindStats {
+    /// The kind.
+    pub kind: String,
+    /// Jobs waiting, scheduled or leased.
+    pub depth: u64,
+    /// Dead letters.
+    pub dead: u64,
+    /// When the oldest job still in the queue (not dead) was enqueued.
+    pub oldest_enqueued_at: Option<UnixMillis>,
+}
+
 /// How much work a queue holds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct QueueStats {
@@ -321,4 +334,18 @@ impl RawJob {
             dead_at: self.dead_at.unwrap_or_default(),
         })
     }
+}
+
+/// A `(kind, depth, dead, oldest)` row as the database backends read it, checked.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn kind_stats(
+    (kind, depth, dead, oldest): (String, i64, i64, Option<i64>),
+) -> Result<KindStats, QueueError> {
+    let count = |n: i64| u64::try_from(n).map_err(|_| QueueError::Corrupt { what: "job count" });
+    Ok(KindStats {
+        kind,
+        depth: count(depth)?,
+        dead: count(dead)?,
+        oldest_enqueued_at: oldest,
+    })
 }

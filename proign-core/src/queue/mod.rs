@@ -55,8 +55,8 @@ use std::time::Duration;
 
 pub use error::QueueError;
 pub use job::{
-    DeadLetter, Enqueued, Job, JobId, Lease, LeaseToken, NewJob, QueueStats, RetryOutcome,
-    UnixMillis,
+    DeadLetter, Enqueued, Job, JobId, KindStats, Lease, LeaseToken, NewJob, QueueStats,
+    RetryOutcome, UnixMillis,
 };
 pub use memory::MemoryQueue;
 pub use redact::{MAX_ERROR_BYTES, redact_error};
@@ -67,6 +67,9 @@ pub const MAX_LEASE_BATCH: usize = 1_000;
 /// How often the database backends look for final attempts whose lease ran out.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) const SWEEP_EVERY_MS: i64 = 1_000;
+
+/// The most kinds [`Queue::stats_by_kind`] reports.
+pub const MAX_KINDS: usize = 1_000;
 
 /// The largest payload a job may carry (1 MiB).
 pub const MAX_PAYLOAD_BYTES: usize = 1 << 20;
@@ -176,6 +179,9 @@ pub trait Queue: Send + Sync + 'static {
 
     /// Depth, dead letters and the age of the oldest waiting job.
     fn stats(&self) -> impl Future<Output = Result<QueueStats, QueueError>> + Send;
+
+    /// The backlog per job kind, for the monitor (at most [`MAX_KINDS`] kinds, by name).
+    fn stats_by_kind(&self) -> impl Future<Output = Result<Vec<KindStats>, QueueError>> + Send;
 
     /// Waits until new work may be there or `max` has passed, whichever is first. The default
     /// sleeps for `max`; backends that can be woken (in-process, `LISTEN/NOTIFY`) return early.

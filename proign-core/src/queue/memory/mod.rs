@@ -10,8 +10,9 @@ use tokio::sync::Notify;
 
 use super::stores::Checkpoint;
 use super::{
-    DeadLetter, Enqueued, Job, JobId, Lease, LeaseToken, MAX_LEASE_BATCH, NewJob, Queue,
-    QueueError, QueueStats, RetryOutcome, UnixMillis, after, new_token, now_millis, redact_error,
+    DeadLetter, Enqueued, Job, JobId, KindStats, Lease, LeaseToken, MAX_KINDS, MAX_LEASE_BATCH,
+    NewJob, Queue, QueueError, QueueStats, RetryOutcome, UnixMillis, after, new_token, now_millis,
+    redact_error,
 };
 use crate::clock::{self, SharedClock};
 
@@ -326,6 +327,30 @@ impl Queue for MemoryQueue {
             *oldest = (*oldest).min(e.job.enqueued_at);
         }
         Ok(stats)
+    }
+
+    async fn stats_by_kind(&self) -> Result<Vec<KindStats>, QueueError> {
+        let state = self.state();
+        let mut kinds: BTreeMap<&str, KindStats> = BTreeMap::new();
+        for e in state.jobs.values() {
+            if kinds.len() >= MAX_KINDS && !kinds.contains_key(e.job.kind.as_str()) {
+                continue;
+            }
+            let k = kinds.entry(&e.job.kind).or_insert_with(|| KindStats {
+                kind: e.job.kind.clone(),
+                depth: 0,
+                dead: 0,
+                oldest_enqueued_at: None,
+            });
+            if e.dead_at.is_some() {
+                k.dead += 1;
+            } else {
+                k.depth += 1;
+                let oldest = k.oldest_enqueued_at.get_or_insert(e.job.enqueued_at);
+                *oldest = (*oldest).min(e.job.enqueued_at);
+            }
+        }
+        Ok(kinds.into_values().collect())
     }
 
     async fn wait_for_jobs(&self, max: Duration) {

@@ -6,9 +6,10 @@ use sqlx::Row as _;
 use sqlx::postgres::PgListener;
 
 use super::{PgQueue, raw};
+use crate::queue::job::kind_stats;
 use crate::queue::{
-    DeadLetter, Enqueued, JobId, Lease, MAX_LEASE_BATCH, NewJob, Queue, QueueError, QueueStats,
-    RetryOutcome, UnixMillis, after, new_token, redact_error,
+    DeadLetter, Enqueued, JobId, KindStats, Lease, MAX_KINDS, MAX_LEASE_BATCH, NewJob, Queue,
+    QueueError, QueueStats, RetryOutcome, UnixMillis, after, new_token, redact_error,
 };
 
 fn lost(lease: &Lease) -> QueueError {
@@ -302,6 +303,25 @@ impl Queue for PgQueue {
             dead: read(2)?,
             oldest_enqueued_at: row.try_get(3).map_err(QueueError::storage("read counts"))?,
         })
+    }
+
+    async fn stats_by_kind(&self) -> Result<Vec<KindStats>, QueueError> {
+        let sql = self.sql(
+            "SELECT kind, COUNT(*) FILTER (WHERE state = 0), COUNT(*) FILTER (WHERE state = 1), \
+             MIN(enqueued_at) FILTER (WHERE state = 0) FROM {s}.proign_jobs \
+             GROUP BY kind ORDER BY kind LIMIT $1",
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(i64::try_from(MAX_KINDS).unwrap_or(1_000))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(QueueError::storage("count jobs by kind"))?;
+        rows.iter()
+            .map(|r| {
+                let read = || Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?));
+                kind_stats(read().map_err(QueueError::storage("read counts by kind"))?)
+            })
+            .collect()
     }
 
     async fn wait_for_jobs(&self, max: Duration) {

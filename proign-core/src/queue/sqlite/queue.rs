@@ -5,9 +5,10 @@ use std::time::Duration;
 use sqlx::Row as _;
 
 use super::{COLUMNS, SqliteQueue, raw};
+use crate::queue::job::kind_stats;
 use crate::queue::{
-    DeadLetter, Enqueued, JobId, Lease, MAX_LEASE_BATCH, NewJob, Queue, QueueError, QueueStats,
-    RetryOutcome, UnixMillis, after, new_token, redact_error,
+    DeadLetter, Enqueued, JobId, KindStats, Lease, MAX_KINDS, MAX_LEASE_BATCH, NewJob, Queue,
+    QueueError, QueueStats, RetryOutcome, UnixMillis, after, new_token, redact_error,
 };
 
 fn ids_json(leases: &[&Lease]) -> String {
@@ -319,6 +320,24 @@ impl Queue for SqliteQueue {
             dead: read(2)?,
             oldest_enqueued_at: row.try_get(3).map_err(QueueError::storage("read counts"))?,
         })
+    }
+
+    async fn stats_by_kind(&self) -> Result<Vec<KindStats>, QueueError> {
+        let rows = sqlx::query(
+            "SELECT kind, COALESCE(SUM(state = 0), 0), COALESCE(SUM(state = 1), 0), \
+             MIN(CASE WHEN state = 0 THEN enqueued_at END) FROM proign_jobs \
+             GROUP BY kind ORDER BY kind LIMIT ?1",
+        )
+        .bind(i64::try_from(MAX_KINDS).unwrap_or(1_000))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(QueueError::storage("count jobs by kind"))?;
+        rows.iter()
+            .map(|r| {
+                let read = || Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?));
+                kind_stats(read().map_err(QueueError::storage("read counts by kind"))?)
+            })
+            .collect()
     }
 
     async fn wait_for_jobs(&self, max: Duration) {
