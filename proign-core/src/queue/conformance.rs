@@ -1,5 +1,5 @@
 //! The behaviour every queue backend must show, run by each backend's tests through
-//! [`queue_conformance!`](crate::queue_conformance).
+//! `queue_conformance!`.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -15,11 +15,9 @@ const VIS: Duration = Duration::from_secs(30);
 /// giving `Option<(queue, Arc<FixedClock>, guard)>`, where the guard keeps the backend's
 /// resources (a temp dir, a schema) alive for the check; `None` means the backend is not available here
 /// (the factory has already said why), and the check returns.
-#[macro_export]
-#[doc(hidden)]
 macro_rules! queue_conformance {
     ($factory:expr) => {
-        $crate::queue_conformance!(@each $factory;
+        $crate::queue::conformance::queue_conformance!(@each $factory;
             enqueue_lease_ack, unacked_job_returns_with_next_attempt, retry_waits_for_its_time,
             last_attempt_dead_letters_atomically, dedup_reports_duplicates, stale_lease_is_fenced,
             workers_never_share_a_job, redrive_resets_attempts_keeps_key,
@@ -37,6 +35,8 @@ macro_rules! queue_conformance {
         )*
     };
 }
+
+pub(crate) use queue_conformance;
 
 type Clock = Arc<FixedClock>;
 

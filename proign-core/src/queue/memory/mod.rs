@@ -363,7 +363,7 @@ mod tests {
     use super::*;
     use crate::clock::FixedClock;
 
-    crate::queue_conformance!(async {
+    crate::queue::conformance::queue_conformance!(async {
         let clock = FixedClock::at_unix(1_767_225_600);
         Some((MemoryQueue::with_clock(clock.clone()), clock, ()))
     });

@@ -51,7 +51,7 @@ pub(crate) async fn fresh() -> Option<(PgQueue, Arc<FixedClock>, SchemaGuard)> {
     Some((queue, clock, SchemaGuard { pool, schema }))
 }
 
-crate::queue_conformance!(fresh());
+crate::queue::conformance::queue_conformance!(fresh());
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_commits_and_rolls_back_with_the_host_transaction() {

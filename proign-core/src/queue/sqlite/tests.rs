@@ -14,7 +14,7 @@ async fn fresh() -> Option<(SqliteQueue, Arc<FixedClock>, tempfile::TempDir)> {
     Some((queue, clock, dir))
 }
 
-crate::queue_conformance!(fresh());
+crate::queue::conformance::queue_conformance!(fresh());
 
 #[tokio::test]
 async fn jobs_survive_reopening_the_file() {
