@@ -126,6 +126,20 @@ impl SqliteQueue {
                 .is_ok()
     }
 
+    /// Enqueues on the host's own connection or transaction in the same file, so a business
+    /// write and its job commit together. Begin the host's transaction with
+    /// `BEGIN IMMEDIATE` (e.g. `pool.begin_with("BEGIN IMMEDIATE")`) so it cannot fail to
+    /// upgrade to a writer halfway through.
+    pub async fn enqueue_in(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        job: super::NewJob,
+    ) -> Result<super::Enqueued, QueueError> {
+        let out = queue::insert(conn, job, self.now()).await?;
+        self.notify.notify_waiters();
+        Ok(out)
+    }
+
     fn now(&self) -> UnixMillis {
         now_millis(self.clock.as_ref())
     }

@@ -16,7 +16,7 @@ fn ids_json(leases: &[&Lease]) -> String {
     format!("[{}]", ids.join(","))
 }
 
-async fn insert(
+pub(super) async fn insert(
     conn: &mut sqlx::SqliteConnection,
     job: NewJob,
     now: UnixMillis,

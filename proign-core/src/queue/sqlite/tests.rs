@@ -36,3 +36,33 @@ async fn an_unwritable_path_is_an_error_not_a_panic() {
         .unwrap_err();
     assert!(matches!(err, QueueError::Storage { .. }), "{err:?}");
 }
+
+#[tokio::test]
+async fn a_job_commits_and_rolls_back_with_the_host_transaction() {
+    let (queue, _clock, _dir) = fresh().await.unwrap();
+    sqlx::raw_sql("CREATE TABLE orders (id INTEGER PRIMARY KEY, state TEXT)")
+        .execute(queue.pool())
+        .await
+        .unwrap();
+    for commit in [false, true] {
+        let mut tx = queue.pool().begin_with("BEGIN IMMEDIATE").await.unwrap();
+        sqlx::query("INSERT INTO orders (state) VALUES ('paid')")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        queue
+            .enqueue_in(&mut tx, NewJob::new("stripe.capture", &b"{}"[..]))
+            .await
+            .unwrap();
+        if commit {
+            tx.commit().await.unwrap();
+        } else {
+            tx.rollback().await.unwrap();
+        }
+    }
+    let orders: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders")
+        .fetch_one(queue.pool())
+        .await
+        .unwrap();
+    assert_eq!((orders, queue.stats().await.unwrap().depth), (1, 1));
+}
