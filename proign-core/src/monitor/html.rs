@@ -68,7 +68,7 @@ fn integration_row(out: &mut String, i: &IntegrationSnapshot, snap_now: UnixMill
         || "—".to_owned(),
         |b| {
             let age = b.oldest_enqueued_at.map_or_else(String::new, |at| {
-                format!(", oldest {} s", (snap_now - at).max(0) / 1000)
+                format!(", oldest {} s", snap_now.saturating_sub(at).max(0) / 1000)
             });
             format!("{} waiting{age}; {} dead", b.depth, b.dead)
         },

@@ -152,7 +152,10 @@ impl Integration {
         if self.recent.iter().any(|ok| !ok) {
             return (State::Degraded, Some("recent failures".into()));
         }
-        if self.last_problem_at.is_some_and(|at| now - at < RECENT_MS) {
+        if self
+            .last_problem_at
+            .is_some_and(|at| now.saturating_sub(at) < RECENT_MS)
+        {
             return (
                 State::Degraded,
                 Some("recent rejections or dead letters".into()),
@@ -167,13 +170,13 @@ impl Integration {
             }
             if backlog
                 .oldest_enqueued_at
-                .is_some_and(|at| now - at > RECENT_MS)
+                .is_some_and(|at| now.saturating_sub(at) > RECENT_MS)
             {
                 return (State::Degraded, Some("jobs waiting over 15 minutes".into()));
             }
         }
         if let Some(at) = self.token_expires_at
-            && at - now < TOKEN_WARNING_MS
+            && at.saturating_sub(now) < TOKEN_WARNING_MS
         {
             return (State::Degraded, Some("access token about to expire".into()));
         }

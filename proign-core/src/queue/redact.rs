@@ -117,6 +117,15 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_text_comes_out_bounded_and_without_control_characters(text in ".{0,3000}") {
+            let out = redact_error(&text);
+            proptest::prop_assert!(out.len() <= MAX_ERROR_BYTES);
+            proptest::prop_assert!(!out.chars().any(char::is_control));
+        }
+    }
+
     #[test]
     fn ordinary_words_survive() {
         assert_eq!(

@@ -80,7 +80,7 @@ impl Backoff for ExponentialBackoff {
             return full;
         }
         let cut = rand::random::<f64>() * self.jitter;
-        full.mul_f64(1.0 - cut)
+        Duration::try_from_secs_f64(full.as_secs_f64() * (1.0 - cut)).unwrap_or(full)
     }
 }
 
@@ -106,5 +106,7 @@ mod tests {
             .with_jitter(0.0);
         assert_eq!(backoff.delay(u32::MAX), Duration::from_secs(60));
         assert_eq!(backoff.delay(0), Duration::from_secs(5));
+        let unbounded = ExponentialBackoff::new(Duration::MAX, Duration::MAX);
+        assert!(unbounded.delay(3) > Duration::from_secs(1 << 40));
     }
 }

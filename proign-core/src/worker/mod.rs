@@ -137,7 +137,7 @@ type Observer = Arc<dyn Fn(&Job, &JobOutcome, Duration) + Send + Sync>;
 /// Tuning of a [`Worker`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WorkerConfig {
-    /// Handlers running at once (at least 1). Default 8.
+    /// Handlers running at once (1 to 10,000). Default 8.
     pub concurrency: usize,
     /// How long a lease lasts; it is extended every third of this while a handler runs.
     /// Default 30 s.
@@ -217,7 +217,7 @@ impl<Q: Queue> Worker<Q> {
     /// Sets the tuning.
     pub fn with_config(mut self, config: WorkerConfig) -> Self {
         self.config = WorkerConfig {
-            concurrency: config.concurrency.max(1),
+            concurrency: config.concurrency.clamp(1, 10_000),
             visibility: config.visibility.max(Duration::from_millis(30)),
             ..config
         };
