@@ -16,6 +16,12 @@
 //!   idempotency, rate budgets, tracing and one error type.
 //! - `auth` (feature `http`): API keys and OAuth 2.0 client credentials with a shared token
 //!   cache.
+//! - [`queue`]: the durable job queue (in memory; SQLite with feature `sqlite`; PostgreSQL
+//!   with feature `postgres`), with its dedup, schedule and checkpoint stores.
+//! - [`worker`]: runs handlers over the queue with retries, backoff and graceful shutdown.
+//! - [`schedule`]: recurring jobs and catch-up checkpoints.
+//! - [`events`]: the provider-neutral event envelope and its publishing.
+//! - [`monitor`]: per-integration state, counters and the monitor page.
 //!
 //! ```
 //! use bytes::Bytes;
@@ -40,12 +46,17 @@
 #[cfg(feature = "http")]
 pub mod auth;
 pub mod clock;
+pub mod events;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod idempotency;
+pub mod monitor;
 pub mod provider;
+pub mod queue;
 pub mod retry;
+pub mod schedule;
 pub mod secret;
 pub mod webhook;
+pub mod worker;
 
 pub use provider::Provider;

@@ -35,6 +35,7 @@
 #[cfg(feature = "axum")]
 pub mod axum;
 mod error;
+/// Header names and helpers shared by the verifiers.
 pub mod headers;
 mod keys;
 mod mac;

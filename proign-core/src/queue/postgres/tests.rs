@@ -1,0 +1,116 @@
+use std::sync::Arc;
+
+use sqlx::postgres::PgPoolOptions;
+
+use super::*;
+use crate::clock::FixedClock;
+use crate::queue::Queue;
+
+/// The variable naming the test server.
+pub(crate) const URL_VAR: &str = "PROIGN_TEST_DATABASE_URL";
+
+/// Drops its schema when the test ends.
+pub(crate) struct SchemaGuard {
+    pool: PgPool,
+    schema: String,
+}
+
+impl Drop for SchemaGuard {
+    fn drop(&mut self) {
+        let (pool, sql) = (
+            self.pool.clone(),
+            format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema),
+        );
+        // Best effort: a leftover schema only costs disk in the test database.
+        if let Ok(handle) = tokio::runtime::Handle::try_current() {
+            tokio::task::block_in_place(|| {
+                let _ = handle.block_on(sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&pool));
+            });
+        }
+    }
+}
+
+/// A queue in a fresh schema of the test server, or `None` (said on stderr) without one.
+#[allow(clippy::print_stderr)] // the skip must be visible in the test output
+pub(crate) async fn fresh() -> Option<(PgQueue, Arc<FixedClock>, SchemaGuard)> {
+    let Ok(url) = std::env::var(URL_VAR) else {
+        eprintln!("SKIPPED: PostgreSQL test not run because {URL_VAR} is not set");
+        return None;
+    };
+    let pool = PgPoolOptions::new()
+        .max_connections(6)
+        .connect(&url)
+        .await
+        .expect("connect to the test database");
+    let schema = format!("proign_t_{:016x}", fastrand::u64(..));
+    let clock = FixedClock::at_unix(1_767_225_600);
+    let queue = PgQueue::new(pool.clone(), &schema)
+        .unwrap()
+        .with_clock(clock.clone());
+    queue.migrate().await.expect("migrate");
+    Some((queue, clock, SchemaGuard { pool, schema }))
+}
+
+crate::queue::conformance::queue_conformance!(fresh());
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_commits_and_rolls_back_with_the_host_transaction() {
+    let Some((queue, _clock, _guard)) = fresh().await else {
+        return;
+    };
+    let mut tx = queue.pool().begin().await.unwrap();
+    queue
+        .enqueue_in(&mut tx, NewJob::new("k", &b"rolled back"[..]))
+        .await
+        .unwrap();
+    tx.rollback().await.unwrap();
+    assert_eq!(queue.stats().await.unwrap().depth, 0);
+
+    let mut tx = queue.pool().begin().await.unwrap();
+    queue
+        .enqueue_in(&mut tx, NewJob::new("k", &b"committed"[..]))
+        .await
+        .unwrap();
+    assert_eq!(
+        queue.stats().await.unwrap().depth,
+        0,
+        "visible before commit"
+    );
+    tx.commit().await.unwrap();
+    assert_eq!(queue.stats().await.unwrap().depth, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notify_wakes_an_idle_worker() {
+    let Some((queue, _clock, _guard)) = fresh().await else {
+        return;
+    };
+    let waiter = queue.clone();
+    // Subscribe first so the notification cannot be missed.
+    queue
+        .wait_for_jobs(std::time::Duration::from_millis(10))
+        .await;
+    let started = std::time::Instant::now();
+    let wait = tokio::spawn(async move {
+        waiter
+            .wait_for_jobs(std::time::Duration::from_secs(20))
+            .await
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    queue.enqueue(NewJob::new("k", &b"wake"[..])).await.unwrap();
+    wait.await.unwrap();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "not woken by NOTIFY"
+    );
+}
+
+#[tokio::test]
+async fn schema_names_are_checked() {
+    let pool = PgPoolOptions::new()
+        .connect_lazy("postgres://localhost/none")
+        .unwrap();
+    assert!(PgQueue::new(pool.clone(), "proign; DROP TABLE x").is_err());
+    assert!(PgQueue::new(pool.clone(), "1abc").is_err());
+    assert!(PgQueue::new(pool, "proign_shop").is_ok());
+}
