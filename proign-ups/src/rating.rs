@@ -174,7 +174,7 @@ impl UpsClient {
     /// The price of every service UPS offers for the shipment, cheapest payable first.
     pub async fn shop_rates(&self, request: &RateRequest) -> Result<Vec<RatedShipment>, Error> {
         let mut rated = self.rating("shop_rates", "Shop", request, None).await?;
-        rated.sort_by(|a, b| a.payable().amount.cmp(&b.payable().amount));
+        rated.sort_by_key(|r| r.payable().amount);
         Ok(rated)
     }
 
