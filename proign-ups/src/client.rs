@@ -8,7 +8,8 @@ use http::{HeaderName, HeaderValue, Method};
 use proign_core::auth::{Auth, ClientCredentials, ClientCredentialsConfig, Credential};
 use proign_core::clock::{self, SharedClock};
 use proign_core::http::{
-    Client, Request, ReqwestTransport, Response, Transport, TransportConfig, base_url_variable,
+    Client, Connect, ErrorKind, Request, ReqwestTransport, Response, Transport, TransportConfig,
+    base_url_variable,
 };
 use proign_core::retry::RetryPolicy;
 use serde::de::DeserializeOwned;
@@ -139,6 +140,7 @@ impl UpsConfig {
 #[derive(Clone)]
 pub struct UpsClient {
     http: Client,
+    tokens: Arc<ClientCredentials>,
     transaction_src: HeaderValue,
 }
 
@@ -190,15 +192,15 @@ impl UpsClient {
         if let Some(policy) = config.token_retry {
             oauth.retry = policy;
         }
-        let tokens = ClientCredentials::new(
+        let tokens = Arc::new(ClientCredentials::new(
             oauth,
             profile.clone(),
             transport.clone(),
             config.clock.clone(),
-        );
+        ));
         let http = Client::builder(profile)
             .base_url(base)
-            .auth(Auth::oauth(Arc::new(tokens)))
+            .auth(Auth::oauth(tokens.clone()))
             .retry(config.retry)
             .timeout(config.timeout)
             .transport(transport)
@@ -206,8 +208,18 @@ impl UpsClient {
             .build()?;
         Ok(Self {
             http,
+            tokens,
             transaction_src,
         })
+    }
+
+    /// Builds a client and proves its credentials by fetching the first token, which is
+    /// then cached for the calls that follow. Refused credentials are an authentication
+    /// error ([`Error::is_authentication`]).
+    pub async fn connect(config: UpsConfig) -> Result<Self, Error> {
+        let client = Self::new(config)?;
+        client.tokens.token().await?;
+        Ok(client)
     }
 
     /// The base URL calls go to.
@@ -254,6 +266,21 @@ impl UpsClient {
     pub(crate) async fn call<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
         let response = self.send(request).await?;
         Ok(response.json()?)
+    }
+}
+
+impl Connect for UpsClient {
+    type Config = UpsConfig;
+
+    async fn connect(config: UpsConfig) -> Result<Self, proign_core::http::Error> {
+        UpsClient::connect(config).await.map_err(|e| match e {
+            Error::Api(e) => e,
+            other => proign_core::http::Error::new(
+                proign_core::Provider::Ups,
+                "connect",
+                ErrorKind::Configuration(other.to_string()),
+            ),
+        })
     }
 }
 

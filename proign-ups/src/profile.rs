@@ -1,11 +1,7 @@
 //! How UPS answers: its error body and its request id.
 
-use std::time::SystemTime;
-
 use proign_core::Provider;
-use proign_core::http::{
-    Classification, ProviderError, ProviderProfile, Response, default_classification,
-};
+use proign_core::http::{ProviderError, ProviderProfile, Response};
 use serde::Deserialize;
 
 /// UPS's profile for the shared HTTP client.
@@ -72,10 +68,6 @@ impl ProviderProfile for UpsProfile {
 
     fn request_id_headers(&self) -> &'static [&'static str] {
         &["transid", "x-request-id", "request-id"]
-    }
-
-    fn classify(&self, response: &Response, now: SystemTime) -> Classification {
-        default_classification(response, now)
     }
 
     fn decode_error(&self, response: &Response) -> Option<ProviderError> {

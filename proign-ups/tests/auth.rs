@@ -301,3 +301,45 @@ async fn b09_persistent_401_is_an_auth_error_with_code_250002() {
     assert_eq!(err.as_http().and_then(|e| e.status()), Some(401));
     assert!(!format!("{err:?}").contains("prgn-access-token"));
 }
+
+/// `connect` proves the credentials with the first token, which later calls reuse.
+#[tokio::test]
+async fn connect_fetches_the_first_token_once() {
+    let server = MockServer::start().await;
+    token_mock("prgn-access-token-A")
+        .expect(1)
+        .mount(&server)
+        .await;
+    rate_mock("prgn-access-token-A")
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = proign_ups::UpsClient::connect(config(&server))
+        .await
+        .unwrap();
+    client.rate(&request(), "03").await.unwrap();
+}
+
+/// Refused client credentials are an authentication error naming no secret.
+#[tokio::test]
+async fn connect_with_refused_credentials() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/security/v1/oauth/token"))
+        .respond_with(ResponseTemplate::new(401).set_body_raw(
+            r#"{"response":{"errors":[{"code":"10401","message":"ClientId is Invalid"}]}}"#,
+            "application/json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = <proign_ups::UpsClient as proign_core::http::Connect>::connect(config(&server))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::Authentication { .. }),
+        "{err:?}"
+    );
+    assert_eq!(err.detail().and_then(|d| d.code.as_deref()), Some("10401"));
+    assert!(!format!("{err:?} {err}").contains(CLIENT_SECRET));
+}
