@@ -288,3 +288,35 @@ impl Connect for UpsClient {
 pub(crate) fn segment(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use proign_core::secret::Secret;
+
+    use super::*;
+
+    #[test]
+    fn environments_and_configured_base_url() {
+        assert_eq!(Environment::Test.base_url(), "https://wwwcie.ups.com");
+        assert_eq!(
+            Environment::Production.base_url(),
+            "https://onlinetools.ups.com"
+        );
+        let secret = Credential::new(Secret::new("prgn-client-secret").unwrap());
+        let config = UpsConfig::new("prgn-client-id", secret).base_url("http://127.0.0.1:9/");
+        assert!(!format!("{config:?}").contains("prgn-client-secret"));
+        let client = UpsClient::new(config).unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:9");
+        let bad = UpsConfig::new("prgn-client-id", Credential::new(Secret::new("x").unwrap()))
+            .transaction_src("bad\nvalue");
+        assert!(matches!(
+            UpsClient::new(bad),
+            Err(Error::InvalidInput { .. })
+        ));
+    }
+
+    #[test]
+    fn path_segments_are_encoded() {
+        assert_eq!(segment("1Z/../x"), "1Z%2F%2E%2E%2Fx");
+    }
+}

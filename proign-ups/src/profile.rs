@@ -93,4 +93,11 @@ mod tests {
         let numeric = decode_ups_error(br#"{"response":{"errors":[{"code":10001}]}}"#).unwrap();
         assert_eq!(numeric.code.as_deref(), Some("10001"));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_body_decodes_without_panicking(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..256)) {
+            let _ = decode_ups_error(&body);
+        }
+    }
 }
