@@ -103,8 +103,7 @@ impl TrackAlertVerifier {
             return Ok(value);
         }
         let bearer = headers::optional(headers, &AUTHORIZATION)?
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .map(str::trim)
+            .and_then(strip_bearer)
             .filter(|token| !token.is_empty());
         bearer.ok_or(VerifyError::MissingHeader {
             name: self.header.name(),
@@ -136,10 +135,7 @@ impl WebhookVerifier for TrackAlertVerifier {
                 found.or(hit.then_some(index))
             })
             .ok_or(VerifyError::SignatureMismatch)?;
-        let event: TrackingEvent =
-            serde_json::from_slice(&body).map_err(|err| VerifyError::MalformedBody {
-                problem: format!("not a Track Alert event: {err}"),
-            })?;
+        let event = parse_event(&body)?;
         let id = event.dedup_key();
         Ok(TrackAlertDelivery {
             delivery: Delivery::new(Provider::Ups, Some(id), None, matched, body),
@@ -148,8 +144,40 @@ impl WebhookVerifier for TrackAlertVerifier {
     }
 }
 
+/// The token of an `Authorization: Bearer <token>` value, the scheme matched in any case.
+fn strip_bearer(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
+}
+
+/// Reads the event from an authenticated body. The error names the JSON problem's category
+/// and position only: serde's own message may quote text from the body.
+fn parse_event(body: &[u8]) -> Result<TrackingEvent, VerifyError> {
+    let event: TrackingEvent = serde_json::from_slice(body).map_err(|err| {
+        let category = match err.classify() {
+            serde_json::error::Category::Io => "unreadable",
+            serde_json::error::Category::Syntax => "not valid JSON",
+            serde_json::error::Category::Data => "not a Track Alert event object",
+            serde_json::error::Category::Eof => "truncated JSON",
+        };
+        VerifyError::MalformedBody {
+            problem: format!("{category} at line {} column {}", err.line(), err.column()),
+        }
+    })?;
+    if event.tracking_number.trim().is_empty() {
+        return Err(VerifyError::MalformedBody {
+            problem: "the event has no trackingNumber".to_owned(),
+        });
+    }
+    Ok(event)
+}
+
 /// An authenticated callback and the event it carries.
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows only the tracking number and the status code.
+#[derive(Clone)]
 pub struct TrackAlertDelivery {
     delivery: Delivery,
     event: TrackingEvent,
@@ -164,6 +192,25 @@ impl TrackAlertDelivery {
     /// The provider-neutral delivery; its id is the deduplication key.
     pub fn delivery(&self) -> &Delivery {
         &self.delivery
+    }
+
+    /// The body exactly as it arrived.
+    pub fn body(&self) -> &Bytes {
+        self.delivery.body()
+    }
+}
+
+impl std::fmt::Debug for TrackAlertDelivery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let status = self
+            .event
+            .activity_status
+            .as_ref()
+            .and_then(|s| s.code.as_deref());
+        f.debug_struct("TrackAlertDelivery")
+            .field("tracking_number", &self.event.tracking_number)
+            .field("status_code", &status)
+            .finish_non_exhaustive()
     }
 }
 

@@ -74,6 +74,78 @@ fn b23_wrong_or_missing_credential_is_refused() {
     assert!(!debug.contains(CRED), "{debug}");
 }
 
+#[test]
+fn a_body_without_a_tracking_number_is_malformed() {
+    for body in [
+        &b"{}"[..],
+        b"[]",
+        br#"{"trackingNumber":""}"#,
+        br#"{"trackingNumber":"  "}"#,
+    ] {
+        let err = verifier()
+            .verify(&with("credential", CRED), Bytes::copy_from_slice(body))
+            .unwrap_err();
+        assert!(
+            matches!(err, VerifyError::MalformedBody { .. }),
+            "{:?} gave {err:?}",
+            String::from_utf8_lossy(body)
+        );
+    }
+}
+
+#[test]
+fn malformed_body_detail_never_quotes_the_body() {
+    let leaky = br#"{"trackingNumber":"1ZPRGN000000000001","activityStatus":"SECRET-CONTENT-42"}"#;
+    let err = verifier()
+        .verify(&with("credential", CRED), Bytes::from_static(leaky))
+        .unwrap_err();
+    let VerifyError::MalformedBody { problem } = &err else {
+        panic!("{err:?}");
+    };
+    assert!(!problem.contains("SECRET-CONTENT"), "{problem}");
+    assert!(problem.contains("line 1 column"), "{problem}");
+    let truncated = verifier()
+        .verify(
+            &with("credential", CRED),
+            Bytes::from_static(br#"{"trackingNumber":"1Z"#),
+        )
+        .unwrap_err();
+    assert!(!truncated.to_string().contains("1Z"), "{truncated}");
+}
+
+#[test]
+fn bearer_scheme_is_case_insensitive() {
+    for scheme in ["bearer", "BEARER", "Bearer", "bEaReR"] {
+        let headers = with("authorization", &format!("{scheme} {CRED}"));
+        assert!(
+            verifier()
+                .verify(&headers, Bytes::from_static(B23_BODY))
+                .is_ok(),
+            "{scheme}"
+        );
+    }
+    let basic = with("authorization", &format!("Basic {CRED}"));
+    assert!(
+        verifier()
+            .verify(&basic, Bytes::from_static(B23_BODY))
+            .is_err()
+    );
+}
+
+#[test]
+fn delivery_exposes_body_and_a_short_debug() {
+    let callback = verifier()
+        .verify(&with("credential", CRED), Bytes::from_static(B23_BODY))
+        .unwrap();
+    assert_eq!(callback.body().as_ref(), B23_BODY);
+    let debug = format!("{callback:?}");
+    assert!(
+        debug.contains("1ZPRGN000000000001") && debug.contains("\"OR\""),
+        "{debug}"
+    );
+    assert!(!debug.contains("Atlanta"), "{debug}");
+}
+
 mod properties {
     use proptest::prelude::*;
 

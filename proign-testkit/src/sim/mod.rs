@@ -1,0 +1,4 @@
+//! Local provider simulators: axum servers on 127.0.0.1 that answer in the providers' own
+//! shapes, keep their state in memory, record what they received and can be told to fail.
+
+pub mod ups;
