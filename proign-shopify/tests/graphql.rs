@@ -56,8 +56,12 @@ async fn order_by_id_and_a_missing_one() {
         .mount(&server)
         .await;
     graphql("ProignOrder(")
-        .and(body_partial_json(json!({ "variables": { "id": "gid://shopify/Order/1" } })))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "data": { "order": null } })))
+        .and(body_partial_json(
+            json!({ "variables": { "id": "gid://shopify/Order/1" } }),
+        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({ "data": { "order": null } })),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -69,7 +73,10 @@ async fn order_by_id_and_a_missing_one() {
     assert_eq!(order.total_price_set.shop_money.amount, dec("207.00"));
     assert_eq!(order.total_price_set.shop_money.currency_code, "USD");
     let presented = order.total_price_set.presentment_money.unwrap();
-    assert_eq!((presented.amount, presented.currency_code.as_str()), (dec("191.50"), "EUR"));
+    assert_eq!(
+        (presented.amount, presented.currency_code.as_str()),
+        (dec("191.50"), "EUR")
+    );
     assert_eq!(order.display_financial_status.unwrap().as_str(), "PAID");
     assert_eq!(order.line_items.len(), 1);
     assert_eq!(
@@ -119,7 +126,9 @@ async fn a_failing_page_ends_the_stream_with_its_error() {
         .mount(&server)
         .await;
     graphql("ProignOrders")
-        .and(body_partial_json(json!({ "variables": { "after": "eyJsYXN0X2lkIjoyfQ==" } })))
+        .and(body_partial_json(
+            json!({ "variables": { "after": "eyJsYXN0X2lkIjoyfQ==" } }),
+        ))
         .respond_with(answer("access_denied.json"))
         .expect(1)
         .mount(&server)
@@ -135,7 +144,9 @@ async fn a_failing_page_ends_the_stream_with_its_error() {
 async fn fulfillment_orders_then_fulfillment_with_tracking() {
     let server = MockServer::start().await;
     graphql("ProignFulfillmentOrders")
-        .and(body_partial_json(json!({ "variables": { "id": "gid://shopify/Order/820982911946154508" } })))
+        .and(body_partial_json(
+            json!({ "variables": { "id": "gid://shopify/Order/820982911946154508" } }),
+        ))
         .respond_with(answer("fulfillment_orders.json"))
         .expect(1)
         .mount(&server)
@@ -166,7 +177,10 @@ async fn fulfillment_orders_then_fulfillment_with_tracking() {
     assert_eq!(orders.len(), 1);
     let order = &orders[0];
     assert_eq!(order.status.as_str(), "OPEN");
-    assert_eq!(order.location_id(), Some("gid://shopify/Location/124656943"));
+    assert_eq!(
+        order.location_id(),
+        Some("gid://shopify/Location/124656943")
+    );
     assert_eq!(order.line_items[0].remaining_quantity, 1);
 
     let tracking = TrackingInfo::new("UPS", "1Z999AA10123456784")
@@ -175,7 +189,10 @@ async fn fulfillment_orders_then_fulfillment_with_tracking() {
     let fulfillment = client.create_fulfillment(&input).await.unwrap();
     assert_eq!(fulfillment.id, "gid://shopify/Fulfillment/1069019881");
     assert_eq!(fulfillment.status.as_str(), "SUCCESS");
-    assert_eq!(fulfillment.tracking_info[0].number.as_deref(), Some("1Z999AA10123456784"));
+    assert_eq!(
+        fulfillment.tracking_info[0].number.as_deref(),
+        Some("1Z999AA10123456784")
+    );
 }
 
 #[tokio::test]
@@ -193,7 +210,8 @@ async fn user_errors_are_errors_not_successes() {
         .await;
     let client = client(&server);
 
-    let input = FulfillmentCreate::all_of("gid://shopify/FulfillmentOrder/1", TrackingInfo::default());
+    let input =
+        FulfillmentCreate::all_of("gid://shopify/FulfillmentOrder/1", TrackingInfo::default());
     match client.create_fulfillment(&input).await {
         Err(Error::UserErrors { operation, errors }) => {
             assert_eq!(operation, "fulfillment_create");
@@ -218,7 +236,10 @@ async fn user_errors_are_errors_not_successes() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(error.to_string().contains("input.changes.0.locationId"), "{error}");
+    assert!(
+        error.to_string().contains("input.changes.0.locationId"),
+        "{error}"
+    );
     assert!(!error.is_retryable());
 }
 
@@ -327,7 +348,10 @@ async fn webhook_subscriptions_create_list_delete() {
     let all = client.webhook_subscriptions().await.unwrap();
     let topics: Vec<&str> = all.iter().map(|s| s.topic.as_str()).collect();
     assert_eq!(topics, ["ORDERS_CREATE", "FULFILLMENTS_CREATE"]);
-    let deleted = client.delete_webhook_subscription(&created.id).await.unwrap();
+    let deleted = client
+        .delete_webhook_subscription(&created.id)
+        .await
+        .unwrap();
     assert_eq!(deleted, created.id);
 }
 
@@ -354,7 +378,10 @@ async fn top_level_errors_are_typed_and_not_retried() {
         .expect(1)
         .mount(&server)
         .await;
-    let error = client(&server).orders_page(None, 10, None).await.unwrap_err();
+    let error = client(&server)
+        .orders_page(None, 10, None)
+        .await
+        .unwrap_err();
     match &error {
         Error::GraphQl { operation, errors } => {
             assert_eq!(*operation, "list_orders");
@@ -395,7 +422,16 @@ async fn bad_answers_are_typed_errors() {
         .mount(&server)
         .await;
     let error = client(&server).shop_info().await.unwrap_err();
-    assert!(matches!(error, Error::Decode { operation: "shop", .. }), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            Error::Decode {
+                operation: "shop",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
 
     let server = MockServer::start().await;
     graphql("ProignShop")
