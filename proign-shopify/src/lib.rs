@@ -29,6 +29,7 @@
 
 pub mod admin;
 mod error;
+pub mod install;
 pub mod query;
 mod shop;
 pub mod webhook;
