@@ -32,6 +32,7 @@ mod error;
 pub mod install;
 pub mod query;
 mod shop;
+pub mod topics;
 pub mod webhook;
 
 pub use error::{Error, GraphQlError, UserError};

@@ -50,7 +50,7 @@ async fn token_endpoint(server: &MockServer, body: &str, file: &str, calls: u64)
         .and(path("/admin/oauth/access_token"))
         .and(header("content-type", "application/x-www-form-urlencoded"))
         .and(body_string_contains("client_id=prgn-client-id"))
-        .and(body_string_contains(&format!(
+        .and(body_string_contains(format!(
             "client_secret={CLIENT_SECRET}"
         )))
         .and(body_string_contains(body))

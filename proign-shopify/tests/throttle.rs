@@ -25,15 +25,18 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const QUERY: &str = "query ProignB11 { products(first: 100) { nodes { id } } }";
 
+/// A scripted answer: status, extra headers, body.
+type Reply = (u16, Vec<(&'static str, &'static str)>, Vec<u8>);
+
 /// Answers from a list, recording when each request arrived and what it carried.
 #[derive(Debug, Default)]
 struct Script {
-    replies: Mutex<VecDeque<(u16, Vec<(&'static str, &'static str)>, Vec<u8>)>>,
+    replies: Mutex<VecDeque<Reply>>,
     seen: Mutex<Vec<(Instant, Bytes)>>,
 }
 
 impl Script {
-    fn new(replies: Vec<(u16, Vec<(&'static str, &'static str)>, Vec<u8>)>) -> Arc<Self> {
+    fn new(replies: Vec<Reply>) -> Arc<Self> {
         Arc::new(Self {
             replies: Mutex::new(replies.into()),
             seen: Mutex::default(),
@@ -94,7 +97,7 @@ fn scripted(script: &Arc<Script>) -> AdminClient {
         .unwrap()
 }
 
-fn ok(file: &str) -> (u16, Vec<(&'static str, &'static str)>, Vec<u8>) {
+fn ok(file: &str) -> Reply {
     (200, vec![], fixture_bytes(&format!("throttle/{file}")))
 }
 
