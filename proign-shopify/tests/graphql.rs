@@ -453,3 +453,29 @@ async fn bad_answers_are_typed_errors() {
     ));
     assert!(!format!("{error:?} {error}").contains(TOKEN));
 }
+
+#[tokio::test]
+async fn products_stream_and_search() {
+    let server = MockServer::start().await;
+    for (after, file) in [
+        (json!(null), "products_page1.json"),
+        (json!("eyJsYXN0X2lkIjo2MzI5MTAzOTJ9"), "products_page2.json"),
+    ] {
+        graphql("ProignProducts")
+            .and(body_partial_json(json!({
+                "variables": { "first": 1, "after": after, "query": "vendor:Apple" }
+            })))
+            .respond_with(answer(file))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let products: Vec<_> = client(&server)
+        .products(Some("vendor:Apple".into()), 1)
+        .try_collect()
+        .await
+        .unwrap();
+    let statuses: Vec<&str> = products.iter().map(|p| p.status.as_str()).collect();
+    assert_eq!(statuses, ["ACTIVE", "DRAFT"]);
+    assert_eq!(products[1].handle.as_deref(), Some("ipod-touch"));
+}
