@@ -479,3 +479,46 @@ async fn products_stream_and_search() {
     assert_eq!(statuses, ["ACTIVE", "DRAFT"]);
     assert_eq!(products[1].handle.as_deref(), Some("ipod-touch"));
 }
+
+#[tokio::test]
+async fn connect_proves_the_token_and_names_its_source() {
+    use proign_core::http::{Connect as _, CredentialSource, ErrorKind};
+    use proign_core::secret::SecretOrigin;
+    use proign_shopify::admin::{AdminClient, AdminConfig};
+
+    let server = MockServer::start().await;
+    graphql("ProignShop")
+        .respond_with(answer("shop.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = std::env::temp_dir().join(format!("proign-shopify-connect-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("token");
+    std::fs::write(&good, TOKEN).unwrap();
+    let mut config = AdminConfig::new(common::shop(), CredentialSource::File(good.clone()));
+    config.base_url = Some(server.uri());
+    let client = AdminClient::connect(config).await.unwrap();
+    assert_eq!(client.shop().as_str(), "prgn-test.myshopify.com");
+
+    let refusing = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(ENDPOINT))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
+            "errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"
+        })))
+        .expect(1)
+        .mount(&refusing)
+        .await;
+    let mut config = AdminConfig::new(common::shop(), CredentialSource::File(good.clone()));
+    config.base_url = Some(refusing.uri());
+    let error = AdminClient::connect(config).await.unwrap_err();
+    assert_eq!(
+        error.kind(),
+        &ErrorKind::Authentication {
+            credential: Some(SecretOrigin::File(good.clone()))
+        }
+    );
+    assert!(!format!("{error:?} {error}").contains(TOKEN));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

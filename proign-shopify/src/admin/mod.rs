@@ -10,6 +10,7 @@
 //!
 //! Besides the typed operations there is [`AdminClient::execute`] for any other query.
 
+mod connect;
 mod fulfillment;
 mod inventory;
 mod orders;
@@ -20,6 +21,7 @@ pub mod throttle;
 mod types;
 mod webhooks;
 
+pub use connect::AdminConfig;
 pub use fulfillment::{
     Fulfillment, FulfillmentCreate, FulfillmentOrder, FulfillmentOrderLineItem,
     FulfillmentOrderLines, LineQuantity, TrackingInfo,
@@ -95,9 +97,15 @@ pub struct AdminClientBuilder {
 impl AdminClient {
     /// Starts a client for `shop` with its offline access token.
     pub fn builder(shop: ShopDomain, token: proign_core::secret::Secret) -> AdminClientBuilder {
+        Self::from_credential(shop, Credential::new(token))
+    }
+
+    /// Starts a client for `shop` with a token loaded from the environment or a file, so a
+    /// refused token can be reported by where it came from.
+    pub fn from_credential(shop: ShopDomain, token: Credential) -> AdminClientBuilder {
         AdminClientBuilder {
             shop,
-            token: Credential::new(token),
+            token,
             api_version: DEFAULT_API_VERSION.to_owned(),
             base_url: None,
             retry: RetryPolicy::default()
