@@ -522,3 +522,59 @@ async fn connect_proves_the_token_and_names_its_source() {
     assert!(!format!("{error:?} {error}").contains(TOKEN));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+fn single_attempt(server: &MockServer) -> proign_shopify::admin::AdminClient {
+    proign_shopify::admin::AdminClient::builder(
+        common::shop(),
+        proign_core::secret::Secret::new(TOKEN).unwrap(),
+    )
+    .base_url(server.uri())
+    .retry(proign_core::retry::RetryPolicy::never())
+    .timeout(std::time::Duration::from_millis(300))
+    .build()
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_html_error_page_and_a_timeout_are_typed_errors() {
+    use proign_core::http::ErrorKind;
+
+    let server = MockServer::start().await;
+    graphql("ProignShop")
+        .respond_with(ResponseTemplate::new(502).set_body_raw(
+            "<html><body><h1>502 Bad Gateway</h1></body></html>",
+            "text/html",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let Error::Http(error) = single_attempt(&server).shop_info().await.unwrap_err() else {
+        panic!()
+    };
+    match error.kind() {
+        ErrorKind::Undecodable {
+            content_type,
+            excerpt,
+        } => {
+            assert_eq!(content_type.as_deref(), Some("text/html"));
+            assert!(excerpt.contains("502 Bad Gateway"), "{excerpt}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(error.is_retryable());
+
+    let slow = MockServer::start().await;
+    graphql("ProignShop")
+        .respond_with(answer("shop.json").set_delay(std::time::Duration::from_secs(2)))
+        .expect(1)
+        .mount(&slow)
+        .await;
+    let Error::Http(error) = single_attempt(&slow).shop_info().await.unwrap_err() else {
+        panic!()
+    };
+    assert!(
+        matches!(error.kind(), ErrorKind::Timeout { .. }),
+        "{:?}",
+        error.kind()
+    );
+}
