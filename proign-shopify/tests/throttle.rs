@@ -246,5 +246,5 @@ async fn b11_over_real_http_the_wait_is_the_computed_one() {
         .unwrap();
     let waited = started.elapsed();
     assert!(waited >= Duration::from_millis(1500), "{waited:?}");
-    assert!(waited < Duration::from_millis(2500), "{waited:?}");
+    assert!(waited < Duration::from_millis(3500), "{waited:?}");
 }

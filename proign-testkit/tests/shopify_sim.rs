@@ -119,7 +119,17 @@ async fn install_list_fulfil_and_receive_the_webhook() {
     );
     assert!(event.triggered_at().is_some());
     assert!(event.event_id().is_some());
-    assert_eq!(sim.sent_webhooks()[0].status, Some(200));
+    // The simulator records the answer once the receiver's response has arrived.
+    let mut sent = sim.sent_webhooks();
+    for _ in 0..100 {
+        if !sent.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        sent = sim.sent_webhooks();
+    }
+    assert_eq!(sent[0].topic, "fulfillments/create");
+    assert_eq!(sent[0].status, Some(200));
 
     let deleted = client
         .delete_webhook_subscription(&subscription.id)
