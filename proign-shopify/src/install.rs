@@ -82,7 +82,7 @@ pub enum InstallError {
 pub struct InstallState(String);
 
 impl InstallState {
-    /// A fresh random state (128 bits, hex).
+    /// A fresh random state (a version 4 UUID: 122 random bits, as 32 hex digits).
     pub fn generate() -> Self {
         Self(uuid::Uuid::new_v4().simple().to_string())
     }
