@@ -1,12 +1,12 @@
 //! Shopify for proign.
 //!
-//! This crate verifies what Shopify sends an app: webhook deliveries
-//! ([`webhook::ShopifyVerifier`], classic `X-Shopify-*` and newer `Shopify-*` headers), and
-//! the signed query strings of the OAuth callback, embedded app loads and app-proxy requests
-//! ([`query::QueryVerifier`]).
-//!
-//! Not yet available: the install flow and the Admin GraphQL client; they are planned on top
-//! of proign's shared HTTP core and tracked in the changelog.
+//! - [`install`]: the OAuth install flow (authorize URL, callback verification, code
+//!   exchange) and the client-credentials and token-exchange grants.
+//! - [`admin`]: the Admin GraphQL client with typed operations and Shopify's cost-based
+//!   throttling.
+//! - [`webhook`]: verifying deliveries (classic `X-Shopify-*` and newer `Shopify-*` headers);
+//!   [`topics`] turns a verified delivery into a typed payload.
+//! - [`query`]: the signed query strings of the OAuth callback, app loads and app proxies.
 //!
 //! ```
 //! use bytes::Bytes;
@@ -27,5 +27,13 @@
 //! assert_eq!(delivery.shop_domain(), "example.myshopify.com");
 //! ```
 
+pub mod admin;
+mod error;
+pub mod install;
 pub mod query;
+mod shop;
+pub mod topics;
 pub mod webhook;
+
+pub use error::{Error, GraphQlError, UserError};
+pub use shop::{MYSHOPIFY_SUFFIX, ShopDomain, ShopDomainError};

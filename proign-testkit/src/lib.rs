@@ -2,7 +2,7 @@
 //!
 //! - [`vectors`]: signed deliveries and queries made by the providers' official libraries,
 //!   with the verdicts proign gives.
-//! - [`sim`]: local provider simulators on loopback (UPS so far).
+//! - [`sim`]: local provider simulators on loopback (Shopify, Stripe and UPS so far).
 //!
 //! ```
 //! let rows = proign_testkit::vectors::shopify_oauth_queries();

@@ -1,4 +1,6 @@
-//! Local provider simulators: axum servers on 127.0.0.1 that answer in the providers' own
-//! shapes, keep their state in memory, record what they received and can be told to fail.
+//! Local provider simulators: axum servers on 127.0.0.1 with an ephemeral port that answer in
+//! the providers' own shapes, keep their state in memory, record what they received and can be
+//! told to fail.
 
+pub mod shopify;
 pub mod ups;
