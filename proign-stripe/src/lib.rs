@@ -30,8 +30,16 @@
 //! assert_eq!(event.kind, EventType::InvoicePaid);
 //! ```
 
+pub mod client;
+pub mod error;
 pub mod event;
 pub mod form;
+pub mod list;
 pub mod metadata;
 pub mod objects;
+pub mod profile;
+pub mod resources;
 pub mod webhook;
+
+pub use client::{API_VERSION, Client, ClientBuilder, Config, RequestOptions};
+pub use error::{ApiError, Error, ErrorType};
