@@ -74,6 +74,9 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> (String, Vec<u8>) {
     }
 }
 
+/// The idempotency key and body of one attempt.
+type Attempt = (Option<String>, Vec<u8>);
+
 fn key_of(head: &str) -> Option<String> {
     head.lines()
         .find_map(|l| l.strip_prefix("idempotency-key:"))
@@ -84,7 +87,7 @@ fn key_of(head: &str) -> Option<String> {
 async fn b12_a_lost_response_is_retried_with_the_same_key() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let seen: Arc<Mutex<Vec<(Option<String>, Vec<u8>)>>> = Arc::default();
+    let seen: Arc<Mutex<Vec<Attempt>>> = Arc::default();
     let record = seen.clone();
     tokio::spawn(async move {
         loop {
