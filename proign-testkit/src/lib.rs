@@ -3,11 +3,13 @@
 //! - [`vectors`]: signed deliveries and queries made by the providers' official libraries,
 //!   with the verdicts proign gives.
 //!
-//! Local provider simulators are planned here too; they are tracked in the changelog.
+//! - [`sim`]: local provider simulators on loopback that keep state, answer in the providers'
+//!   shapes and can be told to fail.
 //!
 //! ```
 //! let rows = proign_testkit::vectors::shopify_oauth_queries();
 //! assert!(rows.iter().all(|row| row.query.is_some()));
 //! ```
 
+pub mod sim;
 pub mod vectors;
