@@ -9,11 +9,12 @@ mod customers;
 mod events;
 mod invoices;
 mod payments;
+mod schedules;
 mod sessions;
 
 pub use billing::{
-    PriceCreate, PriceListParams, ProductCreate, ProductListParams, Recurring, ScheduleCreate,
-    SubscriptionCreate, SubscriptionItemParams, SubscriptionListParams, SubscriptionUpdate,
+    PriceCreate, PriceListParams, ProductCreate, ProductListParams, Recurring, SubscriptionCreate,
+    SubscriptionItemParams, SubscriptionListParams, SubscriptionUpdate,
 };
 pub use customers::{
     CustomField, CustomerCreate, CustomerListParams, CustomerUpdate, InvoiceSettings,
@@ -26,7 +27,16 @@ pub use payments::{
     AutomaticPaymentMethods, PaymentIntentCapture, PaymentIntentConfirm, PaymentIntentCreate,
     PaymentMethodListParams, RefundCreate, SetupIntentCreate,
 };
+pub use schedules::ScheduleCreate;
 pub use sessions::{CheckoutLineItem, CheckoutSessionCreate, PortalSessionCreate};
+
+pub use billing::{Prices, Products, Subscriptions};
+pub use customers::Customers;
+pub use events::{Events, MeterEvents, WebhookEndpoints};
+pub use invoices::{CreditNotes, InvoiceItems, Invoices};
+pub use payments::{PaymentIntents, PaymentMethods, Refunds, SetupIntents};
+pub use schedules::{SubscriptionItems, SubscriptionSchedules};
+pub use sessions::{CheckoutSessions, PortalSessions};
 
 use serde::{Serialize, Serializer};
 
