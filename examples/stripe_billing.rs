@@ -25,18 +25,21 @@ const SIM_KEY: &str = "sk_test_proign_example_simulator";
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
 
-    let real_key = std::env::var("STRIPE_API_KEY").ok().filter(|k| !k.trim().is_empty());
+    let real_key = std::env::var("STRIPE_API_KEY")
+        .ok()
+        .filter(|k| !k.trim().is_empty());
     let _sim;
     let client = match real_key {
         Some(_) => {
             let key = Credential::from_env("STRIPE_API_KEY")?;
             if !key.secret().expose().starts_with("sk_test_") {
-                return Err("STRIPE_API_KEY must hold a test key (sk_test_…) for this example".into());
+                return Err(
+                    "STRIPE_API_KEY must hold a test key (sk_test_…) for this example".into(),
+                );
             }
             tracing::info!("using Stripe's test mode (or PROIGN_STRIPE_BASE_URL if set)");
             Client::builder(key).rate_budget().connect().await?
@@ -64,7 +67,10 @@ async fn run(stripe: &Client) -> Result<(), Box<dyn std::error::Error>> {
     tracing::info!(customer = %customer.id, "customer created");
 
     // Stripe's test token becomes a payment method of this customer.
-    let card = stripe.payment_methods().attach("pm_card_visa", &customer.id, &none).await?;
+    let card = stripe
+        .payment_methods()
+        .attach("pm_card_visa", &customer.id, &none)
+        .await?;
 
     let product = ProductCreate {
         name: "proign example plan".into(),
@@ -110,7 +116,10 @@ async fn run(stripe: &Client) -> Result<(), Box<dyn std::error::Error>> {
     let paid = stripe.invoices().pay(&invoice.id, &pay, &none).await?;
     tracing::info!(invoice = %paid.id, amount_paid = paid.amount_paid, status = ?paid.status, "paid");
 
-    let subscription = stripe.subscriptions().retrieve(&subscription.id, &none).await?;
+    let subscription = stripe
+        .subscriptions()
+        .retrieve(&subscription.id, &none)
+        .await?;
     tracing::info!(subscription = %subscription.id, status = %subscription.status, "done");
     Ok(())
 }

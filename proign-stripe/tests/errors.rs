@@ -230,3 +230,35 @@ async fn ids_cannot_escape_their_path() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_per_request_timeout_bounds_each_attempt() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_delay(Duration::from_secs(2))
+                .set_body_json(json!({"id": "cus_1", "object": "customer"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder(key("sk_test_madeUpForTimeouts"))
+        .base_url(server.uri())
+        .retry(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let options = RequestOptions::new().timeout(Duration::from_millis(200));
+    let started = std::time::Instant::now();
+    let error = client.customers().retrieve("cus_1", &options).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert!(matches!(error.http().unwrap().kind(), ErrorKind::Timeout { .. }), "{error:?}");
+}
+
+#[test]
+fn keys_never_show_in_debug_output() {
+    let client = Client::builder(key("sk_test_51PrgnDONOTLOG")).build().unwrap();
+    assert!(!format!("{client:?}").contains("DONOTLOG"));
+    let refused = Client::builder(key("pk_test_51PrgnDONOTLOG")).build().unwrap_err();
+    assert!(!format!("{refused:?} {refused}").contains("DONOTLOG"));
+}
