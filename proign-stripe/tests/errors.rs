@@ -250,15 +250,26 @@ async fn a_per_request_timeout_bounds_each_attempt() {
         .unwrap();
     let options = RequestOptions::new().timeout(Duration::from_millis(200));
     let started = std::time::Instant::now();
-    let error = client.customers().retrieve("cus_1", &options).await.unwrap_err();
+    let error = client
+        .customers()
+        .retrieve("cus_1", &options)
+        .await
+        .unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(1));
-    assert!(matches!(error.http().unwrap().kind(), ErrorKind::Timeout { .. }), "{error:?}");
+    assert!(
+        matches!(error.http().unwrap().kind(), ErrorKind::Timeout { .. }),
+        "{error:?}"
+    );
 }
 
 #[test]
 fn keys_never_show_in_debug_output() {
-    let client = Client::builder(key("sk_test_51PrgnDONOTLOG")).build().unwrap();
+    let client = Client::builder(key("sk_test_51PrgnDONOTLOG"))
+        .build()
+        .unwrap();
     assert!(!format!("{client:?}").contains("DONOTLOG"));
-    let refused = Client::builder(key("pk_test_51PrgnDONOTLOG")).build().unwrap_err();
+    let refused = Client::builder(key("pk_test_51PrgnDONOTLOG"))
+        .build()
+        .unwrap_err();
     assert!(!format!("{refused:?} {refused}").contains("DONOTLOG"));
 }

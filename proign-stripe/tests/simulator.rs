@@ -216,3 +216,33 @@ async fn a_subscription_is_invoiced_and_activated_when_paid() {
         Some("resource_missing")
     );
 }
+
+#[tokio::test]
+async fn connect_from_configuration_with_a_mounted_key_file() {
+    use proign_core::http::{Connect as _, CredentialSource};
+
+    let sim = StripeSim::start().await;
+    let file = std::env::temp_dir().join(format!("proign-stripe-key-{}", std::process::id()));
+    std::fs::write(&file, "sk_test_madeUpFromAFile\n").unwrap();
+    let mut config = proign_stripe::Config::new(CredentialSource::File(file.clone()));
+    config.base_url = Some(sim.base_url().to_owned());
+    config.account = Some("acct_1Sim".into());
+    let client = Client::connect(config).await.unwrap();
+    std::fs::remove_file(&file).unwrap();
+    client
+        .customers()
+        .list(&Default::default(), &RequestOptions::new())
+        .await
+        .unwrap();
+    let requests = sim.requests();
+    assert_eq!(requests[0].path, "/v1/balance");
+    assert_eq!(
+        requests[0].header("authorization"),
+        Some("Bearer sk_test_madeUpFromAFile")
+    );
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.header("stripe-account") == Some("acct_1Sim"))
+    );
+}
