@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::{NoParams, Update, handle, path};
-use crate::client::{Client, RequestOptions};
+use crate::client::RequestOptions;
 use crate::error::Error;
 use crate::list::{List, ListParams, Pages, SearchParams, SearchResult};
 use crate::metadata::Metadata;
@@ -109,12 +109,7 @@ impl Customers<'_> {
     /// `GET /v1/customers/{id}`
     pub async fn retrieve(&self, id: &str, options: &RequestOptions) -> Result<Customer, Error> {
         self.0
-            .get(
-                "retrieve_customer",
-                &path(BASE, id),
-                &Client::none(),
-                options,
-            )
+            .get("retrieve_customer", &path(BASE, id), &NoParams {}, options)
             .await
     }
 

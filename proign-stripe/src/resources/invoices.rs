@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::{NoParams, action, handle, path};
-use crate::client::{Client, RequestOptions};
+use crate::client::RequestOptions;
 use crate::error::Error;
 use crate::list::{List, ListParams, Pages};
 use crate::metadata::Metadata;
@@ -128,7 +128,7 @@ impl Invoices<'_> {
             .get(
                 "retrieve_invoice",
                 &path(INVOICES, id),
-                &Client::none(),
+                &NoParams {},
                 options,
             )
             .await

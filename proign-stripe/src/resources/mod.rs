@@ -40,7 +40,6 @@ pub use sessions::{CheckoutSessions, PortalSessions};
 
 use serde::{Serialize, Serializer};
 
-use crate::client::Client;
 use crate::form::{Unset, encode};
 
 /// A field on an update: a new value, or cleared (`field=`).
@@ -91,10 +90,3 @@ pub(crate) fn action(base: &str, id: &str, action: &str) -> String {
 /// No parameters.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct NoParams {}
-
-impl Client {
-    /// The parameters of a call that takes none.
-    pub(crate) fn none() -> NoParams {
-        NoParams {}
-    }
-}
