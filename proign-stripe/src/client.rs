@@ -250,7 +250,7 @@ fn header_value(text: &str) -> Result<HeaderValue, Error> {
 }
 
 /// Appends `expand[n]=field` pairs, numbered after any the parameters already carry.
-fn with_expand(mut encoded: String, expand: &[String]) -> String {
+pub(crate) fn with_expand(mut encoded: String, expand: &[String]) -> String {
     if expand.is_empty() {
         return encoded;
     }

@@ -23,7 +23,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::client::{Client, RequestOptions};
+use crate::client::{Client, RequestOptions, with_expand};
 use crate::error::Error;
 use crate::form::{encode, to_query};
 
@@ -184,7 +184,7 @@ impl Client {
         params: &P,
         options: &RequestOptions,
     ) -> Result<Pages, Error> {
-        let pairs = split(&to_query(params)?);
+        let pairs = split(&with_expand(to_query(params)?, &options.expand));
         let has = |name: &str| pairs.iter().any(|(n, _)| n == name);
         let walk = match (has("starting_after"), has("ending_before")) {
             (true, true) => {
@@ -206,7 +206,7 @@ impl Client {
         params: &SearchParams,
         options: &RequestOptions,
     ) -> Result<Pages, Error> {
-        let pairs = split(&to_query(params)?);
+        let pairs = split(&with_expand(to_query(params)?, &options.expand));
         Ok(self.pages(operation, path, pairs, options, Walk::Search))
     }
 

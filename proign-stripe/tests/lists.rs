@@ -131,13 +131,25 @@ async fn forward_walks_with_starting_after_and_stops_on_has_more_false() {
         page: ListParams::new().limit(2),
         ..InvoiceListParams::default()
     };
-    let pages = client
-        .invoices()
-        .paginate(&params, &RequestOptions::new())
-        .unwrap();
+    let options = RequestOptions::new().expand("data.customer");
+    let pages = client.invoices().paginate(&params, &options).unwrap();
     let invoices: Vec<Invoice> = pages.items().try_collect().await.unwrap();
     let ids: Vec<_> = invoices.iter().map(|i| i.id.as_str()).collect();
     assert_eq!(ids, ["in_PrgnC", "in_PrgnB", "in_PrgnA"]);
+    let queries: Vec<_> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.query().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(
+        queries,
+        [
+            "limit=2&expand[0]=data.customer",
+            "limit=2&expand[0]=data.customer&starting_after=in_PrgnB"
+        ]
+    );
 }
 
 #[tokio::test]
