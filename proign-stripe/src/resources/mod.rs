@@ -1,6 +1,6 @@
 //! Typed operations, one handle per Stripe resource.
 //!
-//! Each handle borrows the [`Client`] and offers the resource's calls with typed parameters
+//! Each handle borrows the [`Client`](crate::Client) and offers the resource's calls with typed parameters
 //! and typed answers. Parameters are form-encoded exactly as Stripe's libraries encode them:
 //! `None` fields are left out and [`Update::Clear`] sends `field=` to clear a value.
 
