@@ -101,6 +101,16 @@ async fn invoice_items_invoice_finalize_pay_and_a_signed_invoice_paid() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert!(kinds.contains(&EventType::InvoicePaid), "{kinds:?}");
+    let mut deliveries = sim.deliveries();
+    for _ in 0..100 {
+        if deliveries.len() == kinds.len() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        deliveries = sim.deliveries();
+    }
+    assert_eq!(deliveries.len(), kinds.len());
+    assert!(deliveries.iter().all(|d| d.status == Some(200)));
     let listed = stripe
         .events()
         .list(&Default::default(), &none)
