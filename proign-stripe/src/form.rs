@@ -89,6 +89,11 @@ pub fn to_query<T: Serialize + ?Sized>(value: &T) -> Result<String, FormError> {
     to_form(value)
 }
 
+/// Percent-encodes one name or value as Stripe's libraries do.
+pub(crate) fn encode(text: &str) -> String {
+    utf8_percent_encode(text, KEEP).to_string()
+}
+
 fn write_node(out: &mut String, name: &str, node: &Node) {
     match node {
         Node::Skip => {}

@@ -4,6 +4,13 @@
 //! `extra`, so a newer API version never breaks decoding. Amounts are integer minor units
 //! (cents for USD) with their currency; never floats.
 
+mod more;
+
+pub use more::{
+    CreditNote, Deleted, InvoiceItem, MeterEvent, PaymentMethod, PortalSession, Price, Product,
+    Refund, SetupIntent, SubscriptionItem, SubscriptionSchedule, WebhookEndpoint,
+};
+
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
@@ -103,6 +110,7 @@ pub struct Invoice {
     #[serde(default)]
     pub status: Option<String>,
     /// Three-letter ISO currency code, lower case.
+    #[serde(default)]
     pub currency: String,
     /// Amount due, in minor units.
     #[serde(default)]

@@ -3,4 +3,5 @@
 //! told to fail.
 
 pub mod shopify;
+pub mod stripe;
 pub mod ups;
