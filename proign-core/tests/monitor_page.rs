@@ -75,15 +75,24 @@ async fn scene() -> (Arc<Monitor>, Arc<MemoryQueue>) {
     (monitor, queue)
 }
 
-fn chromium() -> PathBuf {
+/// The browser, or `None` (with a note) on a developer machine without one. Under CI
+/// (`CI` set) a missing browser fails the test: CI installs it.
+fn chromium() -> Option<PathBuf> {
     let path = std::env::var_os("PROIGN_CHROMIUM")
         .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
-    assert!(
-        path.exists(),
+    if path.exists() {
+        return Some(path);
+    }
+    let message = format!(
         "{} not found: install Debian's `chromium` package (or set PROIGN_CHROMIUM)",
         path.display()
     );
-    path
+    assert!(std::env::var_os("CI").is_none(), "{message}");
+    #[allow(clippy::print_stderr)] // says why the test did nothing
+    {
+        eprintln!("skipped: {message}");
+    }
+    None
 }
 
 fn row<'a>(dom: &'a str, provider: &str) -> &'a str {
@@ -96,7 +105,9 @@ fn row<'a>(dom: &'a str, provider: &str) -> &'a str {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn headless_chromium_shows_every_integrations_state() {
-    let browser = chromium();
+    let Some(browser) = chromium() else {
+        return;
+    };
     let (monitor, queue) = scene().await;
     let app = axum::Router::new().nest(
         "/ops",
