@@ -4,7 +4,7 @@
 //! recording methods ([`Monitor::record_call`], [`Monitor::record_delivery`],
 //! [`Monitor::observe_job`], …); [`Monitor::snapshot`] turns that into a serialisable
 //! [`MonitorSnapshot`] with a [`State`] per integration. With the `metrics` feature the same
-//! numbers go to the `metrics` facade; with the `axum` feature [`http::router`] serves the
+//! numbers go to the `metrics` facade; with the `axum` feature [`http::MonitorRoutes`] serves the
 //! snapshot as JSON and as a small HTML page.
 //!
 //! Everything is bounded: at most 64 topics per integration (the rest are counted under

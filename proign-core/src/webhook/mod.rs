@@ -35,7 +35,6 @@
 #[cfg(feature = "axum")]
 pub mod axum;
 mod error;
-/// Header names and helpers shared by the verifiers.
 pub mod headers;
 mod keys;
 mod mac;

@@ -36,7 +36,7 @@ pub const MIGRATION: &str = include_str!("../../../migrations/sqlite/0001_queue.
 
 const COLUMNS: &str = "id, kind, payload, attempts, max_attempts, idempotency_key, enqueued_at, last_error, run_at, dead_at";
 
-/// A [`Queue`] (and dedup, schedule and checkpoint store) in one SQLite file.
+/// A [`Queue`](crate::queue::Queue) (and dedup, schedule and checkpoint store) in one SQLite file.
 #[derive(Debug, Clone)]
 pub struct SqliteQueue {
     pool: SqlitePool,
