@@ -51,51 +51,23 @@ fn header(name: &'static str, value: &str) -> HeaderMap {
     headers
 }
 
-fn verifiers(c: &mut Criterion) {
-    let stripe_secret = Secret::new(STRIPE_SECRET).unwrap();
-    let shopify_secret = Secret::new(SHOPIFY_SECRET).unwrap();
-    let resend_secret = Secret::new(RESEND_SECRET).unwrap();
-    let stripe = StripeVerifier::new([&stripe_secret])
-        .unwrap()
-        .with_clock(FixedClock::at_unix(NOW));
-    let shopify = ShopifyVerifier::new([&shopify_secret]).unwrap();
-    let resend = ResendVerifier::new([&resend_secret])
-        .unwrap()
-        .with_clock(FixedClock::at_unix(NOW));
-    let resend_signer = StandardSigner::new(&resend_secret)
-        .unwrap()
-        .with_brand(HeaderBrand::Svix);
+/// The three verifiers, and for one body the headers that make it genuine for each.
+struct Fixture {
+    stripe: StripeVerifier,
+    shopify: ShopifyVerifier,
+    resend: ResendVerifier,
+    body: Bytes,
+    stripe_headers: HeaderMap,
+    shopify_headers: HeaderMap,
+    resend_headers: HeaderMap,
+}
 
-    let mut group = c.benchmark_group("verify");
-    group
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-        .sample_size(30);
-    for len in SIZES {
+impl Fixture {
+    fn new(len: usize) -> Self {
+        let stripe_secret = Secret::new(STRIPE_SECRET).unwrap();
+        let shopify_secret = Secret::new(SHOPIFY_SECRET).unwrap();
+        let resend_secret = Secret::new(RESEND_SECRET).unwrap();
         let body = body(len);
-        group.throughput(Throughput::Bytes(len as u64));
-
-        group.bench_with_input(BenchmarkId::new("bare_hmac", len), &body, |b, body| {
-            b.iter(|| {
-                let mut mac =
-                    <Hmac<Sha256> as Mac>::new_from_slice(STRIPE_SECRET.as_bytes()).unwrap();
-                mac.update(black_box(body));
-                black_box(mac.finalize().into_bytes())
-            })
-        });
-
-        let stripe_headers = header(
-            "stripe-signature",
-            &proign::stripe::webhook::sign(&stripe_secret, NOW, &body),
-        );
-        group.bench_with_input(BenchmarkId::new("stripe", len), &body, |b, body| {
-            b.iter(|| {
-                stripe
-                    .verify(black_box(&stripe_headers), body.clone())
-                    .unwrap()
-            })
-        });
-
         let mut shopify_headers = header(
             "x-shopify-hmac-sha256",
             &proign::shopify::webhook::sign(&shopify_secret, &body),
@@ -111,24 +83,86 @@ fn verifiers(c: &mut Criterion) {
         ] {
             shopify_headers.insert(name, HeaderValue::from_static(value));
         }
-        group.bench_with_input(BenchmarkId::new("shopify", len), &body, |b, body| {
-            b.iter(|| {
-                shopify
-                    .verify(black_box(&shopify_headers), body.clone())
-                    .unwrap()
-            })
-        });
-
-        let resend_headers = resend_signer
+        let resend_headers = StandardSigner::new(&resend_secret)
+            .unwrap()
+            .with_brand(HeaderBrand::Svix)
             .headers("msg_2Lh9KRb0pzN3Tgcomfy4sz1hn2j", NOW, &body)
             .unwrap();
-        group.bench_with_input(BenchmarkId::new("resend", len), &body, |b, body| {
-            b.iter(|| {
-                resend
-                    .verify(black_box(&resend_headers), body.clone())
-                    .unwrap()
-            })
+        Self {
+            stripe: StripeVerifier::new([&stripe_secret])
+                .unwrap()
+                .with_clock(FixedClock::at_unix(NOW)),
+            shopify: ShopifyVerifier::new([&shopify_secret]).unwrap(),
+            resend: ResendVerifier::new([&resend_secret])
+                .unwrap()
+                .with_clock(FixedClock::at_unix(NOW)),
+            stripe_headers: header(
+                "stripe-signature",
+                &proign::stripe::webhook::sign(&stripe_secret, NOW, &body),
+            ),
+            shopify_headers,
+            resend_headers,
+            body,
+        }
+    }
+
+    /// Verifies the body with one verifier; every one must accept it.
+    fn verify(&self, which: Which, body: Bytes) {
+        let ok = match which {
+            Which::Stripe => self
+                .stripe
+                .verify(black_box(&self.stripe_headers), body)
+                .is_ok(),
+            Which::Shopify => self
+                .shopify
+                .verify(black_box(&self.shopify_headers), body)
+                .is_ok(),
+            Which::Resend => self
+                .resend
+                .verify(black_box(&self.resend_headers), body)
+                .is_ok(),
+        };
+        assert!(ok, "{} rejected a genuine delivery", which.name());
+    }
+}
+
+/// One of the verifiers under test.
+#[derive(Debug, Clone, Copy)]
+enum Which {
+    Stripe,
+    Shopify,
+    Resend,
+}
+
+impl Which {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Stripe => "stripe",
+            Self::Shopify => "shopify",
+            Self::Resend => "resend",
+        }
+    }
+}
+
+const VERIFIERS: [Which; 3] = [Which::Stripe, Which::Shopify, Which::Resend];
+
+fn verifiers(c: &mut Criterion) {
+    let mut group = c.benchmark_group("verify");
+    group
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .sample_size(30);
+    for len in SIZES {
+        let fixture = Fixture::new(len);
+        group.throughput(Throughput::Bytes(len as u64));
+        group.bench_function(BenchmarkId::new("bare_hmac", len), |b| {
+            b.iter(|| bare(&fixture.body))
         });
+        for which in VERIFIERS {
+            group.bench_function(BenchmarkId::new(which.name(), len), |b| {
+                b.iter(|| fixture.verify(which, fixture.body.clone()))
+            });
+        }
     }
     group.finish();
 }
@@ -137,8 +171,6 @@ fn verifiers(c: &mut Criterion) {
 type Totals = BTreeMap<(usize, &'static str), (u128, u128)>;
 
 static PAIRED: Mutex<Totals> = Mutex::new(BTreeMap::new());
-
-type Verify<'a> = Box<dyn Fn(Bytes) + 'a>;
 
 fn bare(body: &[u8]) {
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(STRIPE_SECRET.as_bytes()).unwrap();
@@ -186,64 +218,20 @@ fn paired(
 }
 
 fn paired_ratios(c: &mut Criterion) {
-    let stripe_secret = Secret::new(STRIPE_SECRET).unwrap();
-    let shopify_secret = Secret::new(SHOPIFY_SECRET).unwrap();
-    let resend_secret = Secret::new(RESEND_SECRET).unwrap();
-    let stripe = StripeVerifier::new([&stripe_secret])
-        .unwrap()
-        .with_clock(FixedClock::at_unix(NOW));
-    let shopify = ShopifyVerifier::new([&shopify_secret]).unwrap();
-    let resend = ResendVerifier::new([&resend_secret])
-        .unwrap()
-        .with_clock(FixedClock::at_unix(NOW));
-    let signer = StandardSigner::new(&resend_secret)
-        .unwrap()
-        .with_brand(HeaderBrand::Svix);
-
     let mut group = c.benchmark_group("paired");
     group
         .warm_up_time(Duration::from_millis(300))
         .measurement_time(Duration::from_secs(2))
         .sample_size(20);
     for len in SIZES {
-        let body = body(len);
-        let stripe_headers = header(
-            "stripe-signature",
-            &proign::stripe::webhook::sign(&stripe_secret, NOW, &body),
-        );
-        let mut shopify_headers = header(
-            "x-shopify-hmac-sha256",
-            &proign::shopify::webhook::sign(&shopify_secret, &body),
-        );
-        for (name, value) in [
-            ("x-shopify-topic", "orders/create"),
-            ("x-shopify-shop-domain", "bench.myshopify.com"),
-            ("x-shopify-api-version", "2026-01"),
-            (
-                "x-shopify-webhook-id",
-                "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043",
-            ),
-        ] {
-            shopify_headers.insert(name, HeaderValue::from_static(value));
-        }
-        let resend_headers = signer.headers("msg_paired", NOW, &body).unwrap();
-        let cases: [(&'static str, Verify<'_>); 3] = [
-            (
-                "stripe",
-                Box::new(|b| drop(stripe.verify(&stripe_headers, b).unwrap())),
-            ),
-            (
-                "shopify",
-                Box::new(|b| drop(shopify.verify(&shopify_headers, b).unwrap())),
-            ),
-            (
-                "resend",
-                Box::new(|b| drop(resend.verify(&resend_headers, b).unwrap())),
-            ),
-        ];
-        for (name, verify) in &cases {
-            group.bench_function(BenchmarkId::new(*name, len), |b| {
-                b.iter_custom(|iters| paired(iters, len, name, &body, verify.as_ref()))
+        let fixture = Fixture::new(len);
+        for which in VERIFIERS {
+            group.bench_function(BenchmarkId::new(which.name(), len), |b| {
+                b.iter_custom(|iters| {
+                    paired(iters, len, which.name(), &fixture.body, &|body| {
+                        fixture.verify(which, body)
+                    })
+                })
             });
         }
     }
