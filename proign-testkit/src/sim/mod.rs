@@ -4,4 +4,6 @@
 
 pub mod shopify;
 pub mod stripe;
+pub mod taxjar;
+pub mod turnstile;
 pub mod ups;
