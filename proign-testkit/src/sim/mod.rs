@@ -4,6 +4,7 @@
 
 pub mod shopify;
 pub mod stripe;
+pub mod resend;
 pub mod taxjar;
 pub mod turnstile;
 pub mod ups;
