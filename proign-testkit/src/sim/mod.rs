@@ -2,6 +2,9 @@
 //! the providers' own shapes, keep their state in memory, record what they received and can be
 //! told to fail.
 
+pub mod resend;
 pub mod shopify;
 pub mod stripe;
+pub mod taxjar;
+pub mod turnstile;
 pub mod ups;
