@@ -1,13 +1,11 @@
 //! A Turnstile simulator: `siteverify` answering as Cloudflare's test secret keys do.
 //!
-//! - [`SECRET_ALWAYS_PASSES`]: any token
+//! - With [`SECRET_ALWAYS_PASSES`] any token
 //!   passes once, on hostname [`HOSTNAME`]; the same token checked again with another
 //!   idempotency key is `timeout-or-duplicate`, while the same key gets the first answer
 //!   again (as Cloudflare does).
-//! - [`SECRET_ALWAYS_FAILS`]:
-//!   `invalid-input-response`.
-//! - [`SECRET_TOKEN_SPENT`]:
-//!   `timeout-or-duplicate`.
+//! - [`SECRET_ALWAYS_FAILS`] answers `invalid-input-response`.
+//! - [`SECRET_TOKEN_SPENT`] answers `timeout-or-duplicate`.
 //! - Any other secret: `invalid-input-secret`; a missing secret or token: the `missing-*`
 //!   codes.
 //!
