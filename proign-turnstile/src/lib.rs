@@ -19,8 +19,11 @@
 //! a lost connection gets the first attempt's answer instead of `timeout-or-duplicate`.
 //! Tokens longer than [`MAX_TOKEN_LEN`] are refused without a call.
 //!
-//! The [`testing`] module holds Cloudflare's documented test keys.
+//! The [`testing`] module holds Cloudflare's documented test keys. With the `axum` feature,
+//! `axum::Checked` checks the token before a handler runs.
 
+#[cfg(feature = "axum")]
+pub mod axum;
 mod client;
 mod error;
 mod outcome;
