@@ -43,7 +43,8 @@ fn append(log: &Path, line: &str) {
         .append(true)
         .open(log)
         .unwrap();
-    writeln!(file, "{line}").unwrap();
+    // One write per line: with O_APPEND it lands whole even when two handlers log at once.
+    file.write_all(format!("{line}\n").as_bytes()).unwrap();
 }
 
 fn lines(log: &Path) -> Vec<String> {
