@@ -2,6 +2,12 @@
 //! both to a small axum server on loopback, in the same run.
 //!
 //! `cargo bench -p proign-core --features http --bench http_call`
+//!
+//! After criterion's two figures, a paired run alternates rounds of 32 calls of each kind
+//! (which kind goes first alternates too) and prints the median and quartiles of the
+//! per-round ratio, core time over bare time: a load spike spoils a round or two, not the
+//! figure.
+#![allow(clippy::print_stderr)] // the paired ratios are printed for the record
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -117,6 +123,41 @@ fn http_call(c: &mut Criterion) {
         })
     });
     group.finish();
+
+    const ROUNDS: usize = 300;
+    const CALLS: usize = 32;
+    let mut ratios: Vec<f64> = runtime.block_on(async {
+        let mut ratios = Vec::with_capacity(ROUNDS);
+        for round in 0..ROUNDS {
+            let (mut bare_time, mut core_time) = (Duration::ZERO, Duration::ZERO);
+            for bare_turn in [round % 2 == 0, round % 2 == 1] {
+                let started = Instant::now();
+                for _ in 0..CALLS {
+                    if bare_turn {
+                        std::hint::black_box(bare_call().await);
+                    } else {
+                        std::hint::black_box(core_call().await);
+                    }
+                }
+                if bare_turn {
+                    bare_time = started.elapsed();
+                } else {
+                    core_time = started.elapsed();
+                }
+            }
+            ratios.push(core_time.as_secs_f64() / bare_time.as_secs_f64());
+        }
+        ratios
+    });
+    ratios.sort_by(f64::total_cmp);
+    let at = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
+    eprintln!(
+        "\npaired rounds ({ROUNDS} x {CALLS} calls each way): core / bare median {:.3}, \
+         quartiles {:.3} .. {:.3}",
+        at(0.5),
+        at(0.25),
+        at(0.75)
+    );
 }
 
 criterion_group!(benches, http_call);

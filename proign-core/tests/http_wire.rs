@@ -260,3 +260,41 @@ async fn b12_an_unkeyed_post_is_not_retried_after_a_drop() {
     assert!(!err.is_retryable());
     assert_eq!(accepted.load(Ordering::SeqCst), 1);
 }
+
+/// A body sent as several chunks, with pauses between them, arrives whole and in order; so
+/// does an empty body, and a body over the limit is refused whatever its chunking.
+#[tokio::test]
+async fn a_body_in_several_chunks_arrives_whole() {
+    let (url, _) = serve(|n, mut stream, _| async move {
+        let head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+        stream.write_all(head).await.unwrap();
+        let pieces: &[&str] = match n {
+            1 => &["{\"a\":", "[1,2,", "3]}"],
+            2 => &[],
+            _ => &["0123456789", "0123456789"],
+        };
+        for piece in pieces {
+            let chunk = format!("{:x}\r\n{piece}\r\n", piece.len());
+            stream.write_all(chunk.as_bytes()).await.unwrap();
+            stream.flush().await.unwrap();
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        stream.write_all(b"0\r\n\r\n").await.unwrap();
+    })
+    .await;
+    let client = tight(ups(&url, RetryPolicy::never()));
+    let response = client.send(Request::get("track", "/track")).await.unwrap();
+    assert_eq!(response.body().as_ref(), b"{\"a\":[1,2,3]}");
+    let response = client.send(Request::get("track", "/track")).await.unwrap();
+    assert!(response.body().is_empty());
+
+    let small = ups(&url, RetryPolicy::never()).max_body_bytes(15);
+    let err = tight(small)
+        .send(Request::get("track", "/track"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::ResponseTooLarge { .. }),
+        "{err:?}"
+    );
+}

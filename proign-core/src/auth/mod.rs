@@ -176,25 +176,26 @@ impl Auth {
             Self::None => return Ok(UsedToken(None)),
             Self::Bearer(c) => (
                 AUTHORIZATION,
-                format!("Bearer {}", c.secret().expose()),
+                header_text("Bearer ", c.secret().expose()),
                 None,
             ),
-            Self::Basic { user, password } => (
-                AUTHORIZATION,
-                format!("Basic {}", basic_value(user, password.secret())),
-                None,
-            ),
+            Self::Basic { user, password } => {
+                let encoded = zeroize::Zeroizing::new(basic_value(user, password.secret()));
+                (AUTHORIZATION, header_text("Basic ", &encoded), None)
+            }
             Self::Header { name, value } => {
-                (name.clone(), value.secret().expose().to_owned(), None)
+                (name.clone(), header_text("", value.secret().expose()), None)
             }
             Self::OAuth(client) => {
                 let token = client.token().await?;
-                let value = format!("Bearer {}", token.secret().expose());
+                let value = header_text("Bearer ", token.secret().expose());
                 (AUTHORIZATION, value, Some(token))
             }
         };
-        let mut value = HeaderValue::try_from(zeroize::Zeroizing::new(value).as_str())
-            .map_err(|_| self.invalid_header(provider))?;
+        // The header value takes the buffer as it is: one allocation, and no second copy of
+        // the credential left behind.
+        let mut value =
+            HeaderValue::from_maybe_shared(value).map_err(|_| self.invalid_header(provider))?;
         value.set_sensitive(true);
         headers.insert(name, value);
         Ok(UsedToken(used))
@@ -219,6 +220,14 @@ impl Auth {
             )),
         )
     }
+}
+
+/// `scheme` then `credential`, in one buffer sized for both.
+fn header_text(scheme: &str, credential: &str) -> bytes::Bytes {
+    let mut text = bytes::BytesMut::with_capacity(scheme.len() + credential.len());
+    text.extend_from_slice(scheme.as_bytes());
+    text.extend_from_slice(credential.as_bytes());
+    text.freeze()
 }
 
 fn basic_value(user: &str, password: &Secret) -> String {

@@ -138,15 +138,17 @@ impl Client {
             (wants && !request.method.is_idempotent()).then(IdempotencyKey::new)
         });
         let may_replay = request.may_replay(key.as_ref());
-        let prepared = self.prepare(&request, key.as_ref())?;
         let mut attempt: u32 = 0;
         let mut refreshed = false;
         loop {
             attempt += 1;
             span.record("attempt", attempt);
+            // Every attempt is prepared afresh from the same request and key, so the bytes
+            // sent are identical and the first attempt — usually the only one — need not
+            // keep a copy for a retry that never comes.
+            let mut sent = self.prepare(&request, key.as_ref())?;
             // No attempt may outlast the call's overall deadline.
             let left = inner.retry.deadline().saturating_sub(started.elapsed());
-            let mut sent = prepared.clone();
             sent.timeout = sent.timeout.min(left.max(Duration::from_millis(1)));
             let next = self
                 .attempt(&request, sent, may_replay, &mut refreshed, span)
@@ -189,13 +191,7 @@ impl Client {
         let provider = inner.profile.provider();
         let config_error =
             |what: String| Error::new(provider, request.operation, ErrorKind::Configuration(what));
-        let path = request.path.as_str();
-        let joined = if path.starts_with('/') {
-            format!("{}{path}", inner.base_url)
-        } else {
-            format!("{}/{path}", inner.base_url)
-        };
-        let mut url = url::Url::parse(&joined)
+        let mut url = join_url(&inner.base_url, &request.path)
             .map_err(|e| config_error(format!("request path does not form a URL: {e}")))?;
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(request.query.iter());
@@ -312,5 +308,55 @@ impl Client {
             auth.credential_origin(),
             &auth.secret_values(used),
         )
+    }
+}
+
+/// The base URL followed by `path`, with exactly one `/` between them when `path` has none.
+///
+/// The text is joined in a buffer on the stack when it fits, so the URL parser's own copy is
+/// the only allocation.
+fn join_url(base: &str, path: &str) -> Result<url::Url, url::ParseError> {
+    const ROOM: usize = 512;
+    let slash = if path.starts_with('/') { "" } else { "/" };
+    let parts = [base, slash, path];
+    let len: usize = parts.iter().map(|part| part.len()).sum();
+    if len > ROOM {
+        return url::Url::parse(&parts.concat());
+    }
+    let mut buffer = [0u8; ROOM];
+    let mut at = 0;
+    for part in parts {
+        buffer[at..at + part.len()].copy_from_slice(part.as_bytes());
+        at += part.len();
+    }
+    match std::str::from_utf8(&buffer[..at]) {
+        Ok(joined) => url::Url::parse(joined),
+        // Unreachable: whole `str`s joined end to end are UTF-8. Join the slow way anyway.
+        Err(_) => url::Url::parse(&parts.concat()),
+    }
+}
+
+#[cfg(test)]
+mod join_tests {
+    use super::join_url;
+
+    #[test]
+    fn one_slash_joins_base_and_path() {
+        let with = join_url("https://api.example.com", "/v1/charges").unwrap();
+        let without = join_url("https://api.example.com", "v1/charges").unwrap();
+        assert_eq!(with.as_str(), "https://api.example.com/v1/charges");
+        assert_eq!(with, without);
+        let prefixed = join_url("https://example.com/api/2025-01", "/graphql.json").unwrap();
+        assert_eq!(prefixed.path(), "/api/2025-01/graphql.json");
+    }
+
+    #[test]
+    fn long_and_non_ascii_paths_join_the_same_way() {
+        let long = format!("/v1/items/{}", "x".repeat(2000));
+        let url = join_url("https://api.example.com", &long).unwrap();
+        assert_eq!(url.path(), long);
+        let url = join_url("https://api.example.com", "/adresse/Zürich").unwrap();
+        assert_eq!(url.path(), "/adresse/Z%C3%BCrich");
+        assert!(join_url("not a url", "/x").is_err());
     }
 }

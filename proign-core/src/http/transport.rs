@@ -182,7 +182,11 @@ impl ReqwestTransport {
         };
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
-        let mut body = BytesMut::new();
+        // Most bodies arrive in one chunk, which is kept as it is; a copy is made only to
+        // join several.
+        let mut first: Option<Bytes> = None;
+        let mut joined = BytesMut::new();
+        let mut len = 0usize;
         loop {
             let chunk = match tokio::time::timeout_at(deadline, response.chunk()).await {
                 Err(_) => {
@@ -193,17 +197,30 @@ impl ReqwestTransport {
                 Ok(result) => result.map_err(|e| classify(e, TimeoutPhase::Body))?,
             };
             let Some(chunk) = chunk else { break };
-            if body.len() + chunk.len() > self.max_body_bytes {
+            len += chunk.len();
+            if len > self.max_body_bytes {
                 return Err(TransportError::new(TransportErrorKind::TooLarge(
                     self.max_body_bytes,
                 )));
             }
-            body.extend_from_slice(&chunk);
+            match first.take() {
+                None if joined.is_empty() => first = Some(chunk),
+                None => joined.extend_from_slice(&chunk),
+                Some(earlier) => {
+                    joined.reserve(earlier.len() + chunk.len());
+                    joined.extend_from_slice(&earlier);
+                    joined.extend_from_slice(&chunk);
+                }
+            }
         }
+        let body = match first {
+            Some(only) => only,
+            None => joined.freeze(),
+        };
         Ok(TransportResponse {
             status,
             headers,
-            body: body.freeze(),
+            body,
         })
     }
 }
