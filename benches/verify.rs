@@ -168,7 +168,12 @@ fn verifiers(c: &mut Criterion) {
 }
 
 /// Verifier and bare totals, in nanoseconds, per (size, verifier).
-type Totals = BTreeMap<(usize, &'static str), (u128, u128)>;
+/// Per size and verifier: total verifier time, total bare time, and the ratio of every
+/// pair of runs.
+type Totals = BTreeMap<(usize, &'static str), (u128, u128, Vec<f64>)>;
+
+/// Calls per run in the paired group.
+const RUN: u64 = 64;
 
 static PAIRED: Mutex<Totals> = Mutex::new(BTreeMap::new());
 
@@ -186,10 +191,11 @@ fn paired(
     body: &Bytes,
     verify: &dyn Fn(Bytes),
 ) -> Duration {
-    const RUN: u64 = 64;
     let (mut ours, mut baseline) = (Duration::ZERO, Duration::ZERO);
+    let mut ratios = Vec::new();
     let mut done = 0;
     while done < iters {
+        let (mut ours_run, mut baseline_run) = (Duration::ZERO, Duration::ZERO);
         let run = RUN.min(iters - done);
         // Alternate which goes first, so neither always runs on a warmer cache.
         let bare_first = (done / RUN).is_multiple_of(2);
@@ -203,17 +209,21 @@ fn paired(
                 }
             }
             if turn {
-                baseline += start.elapsed();
+                baseline_run = start.elapsed();
             } else {
-                ours += start.elapsed();
+                ours_run = start.elapsed();
             }
         }
+        ours += ours_run;
+        baseline += baseline_run;
+        ratios.push(ours_run.as_secs_f64() / baseline_run.as_secs_f64());
         done += run;
     }
     let mut totals = PAIRED.lock().unwrap();
     let entry = totals.entry((size, name)).or_default();
     entry.0 += ours.as_nanos();
     entry.1 += baseline.as_nanos();
+    entry.2.extend(ratios);
     ours
 }
 
@@ -237,11 +247,19 @@ fn paired_ratios(c: &mut Criterion) {
     }
     group.finish();
 
-    eprintln!("\npaired ratios (verifier time / bare HMAC time, same runs):");
-    for ((size, name), (ours, baseline)) in PAIRED.lock().unwrap().iter() {
+    eprintln!(
+        "\npaired ratios, verifier time / bare HMAC time: of the totals, and the median and \
+         quartiles of the runs of {RUN} calls"
+    );
+    for ((size, name), (ours, baseline, runs)) in PAIRED.lock().unwrap().iter_mut() {
+        runs.sort_by(f64::total_cmp);
+        let at = |q: f64| runs[((runs.len() - 1) as f64 * q).round() as usize];
         eprintln!(
-            "  {size:>8} B  {name:<8} {:.3}",
-            *ours as f64 / *baseline as f64
+            "  {size:>8} B  {name:<8} total {:.3}  median {:.3}  ({:.3} .. {:.3})",
+            *ours as f64 / *baseline as f64,
+            at(0.5),
+            at(0.25),
+            at(0.75)
         );
     }
 }

@@ -159,11 +159,11 @@ fn a_call_through_the_core_allocates_little_more_than_a_bare_call() {
             core.1,
             core.1 - bare.1
         );
-        // Without a tracing subscriber the span allocates nothing. What the core adds is the
-        // request's path (owned by `Request`) and the boxed transport future; the URL, the
-        // header map and the credential header cost what they cost the bare call. A
-        // regression that copies the request per attempt, the body per chunk or the
-        // credential twice shows up here.
+        // Without a tracing subscriber the span allocates nothing. The core's own pool is
+        // called without boxing its future, each attempt is prepared once and moved, and the
+        // URL, the header map and the credential header cost what they cost the bare call;
+        // what remains is the request's owned path. A regression that boxes per call, copies
+        // the request per attempt, the body per chunk or the credential twice shows up here.
         assert!(
             extra <= MAX_EXTRA,
             "the core adds {extra:.1} allocations per call (at most {MAX_EXTRA} expected)"
@@ -172,4 +172,4 @@ fn a_call_through_the_core_allocates_little_more_than_a_bare_call() {
 }
 
 /// The ceiling for allocations the core adds to a call.
-const MAX_EXTRA: f64 = 3.0;
+const MAX_EXTRA: f64 = 2.0;

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::budget::RateBudget;
+use super::client::Sender;
 use super::client::{Client, Inner};
 use super::error::{Error, ErrorKind};
 use super::profile::ProviderProfile;
@@ -104,10 +105,12 @@ impl ClientBuilder {
         let raw = choose_base_url(self.base_url, from_env, self.profile.default_base_url());
         let base_url = parse_base_url(&raw).map_err(config_error)?;
         let transport = match self.transport {
-            Some(transport) => transport,
-            None => Arc::new(ReqwestTransport::new(&self.transport_config).map_err(|e| {
-                config_error("the HTTP client could not be set up".into()).with_source(e)
-            })?),
+            Some(transport) => Sender::Other(transport),
+            None => {
+                Sender::Reqwest(ReqwestTransport::new(&self.transport_config).map_err(|e| {
+                    config_error("the HTTP client could not be set up".into()).with_source(e)
+                })?)
+            }
         };
         Ok(Client {
             inner: Arc::new(Inner {

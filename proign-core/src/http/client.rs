@@ -15,7 +15,10 @@ use super::failure::{response_error, transport_error, transport_retry_allowed};
 use super::profile::{Classification, ProviderProfile};
 use super::request::Request;
 use super::response::Response;
-use super::transport::{Transport, TransportConfig, TransportRequest};
+use super::transport::{
+    ReqwestTransport, Transport, TransportConfig, TransportError, TransportRequest,
+    TransportResponse,
+};
 use crate::auth::{Auth, UsedToken};
 use crate::clock::{self, SharedClock};
 use crate::idempotency::IdempotencyKey;
@@ -30,9 +33,27 @@ pub(super) struct Inner {
     pub(super) auth: Auth,
     pub(super) retry: RetryPolicy,
     pub(super) timeout: Duration,
-    pub(super) transport: Arc<dyn Transport>,
+    pub(super) transport: Sender,
     pub(super) budget: Option<Arc<dyn RateBudget>>,
     pub(super) clock: SharedClock,
+}
+
+/// The transport a client sends through.
+pub(super) enum Sender {
+    /// The client's own connection pool, called directly: its future lives inside the
+    /// call's, so a call boxes nothing for it.
+    Reqwest(ReqwestTransport),
+    /// A transport the host supplied.
+    Other(Arc<dyn Transport>),
+}
+
+impl Sender {
+    async fn send(&self, request: TransportRequest) -> Result<TransportResponse, TransportError> {
+        match self {
+            Self::Reqwest(transport) => transport.send_now(request).await,
+            Self::Other(transport) => transport.send(request).await,
+        }
+    }
 }
 
 /// A provider client: base URL, auth, retry policy, timeouts, rate budget and transport.

@@ -161,7 +161,7 @@ impl ReqwestTransport {
         })
     }
 
-    async fn send_now(
+    pub(crate) async fn send_now(
         &self,
         request: TransportRequest,
     ) -> Result<TransportResponse, TransportError> {
