@@ -168,7 +168,7 @@ pub(crate) async fn last_attempt_dead_letters_atomically<Q: Queue>(q: Arc<Q>, cl
     assert!(!q.purge_dead_letter(id2).await.unwrap());
 }
 
-pub(crate) async fn dedup_reports_duplicates<Q: Queue>(q: Arc<Q>, _clock: Clock) {
+pub(crate) async fn dedup_reports_duplicates<Q: Queue>(q: Arc<Q>, clock: Clock) {
     let job = NewJob::new("k", &b"x"[..]).with_dedup_key("shopify:order:1");
     let (id, _) = new_id(q.enqueue(job.clone()).await.unwrap());
     let dup = q.enqueue(job.clone()).await.unwrap();
@@ -176,10 +176,28 @@ pub(crate) async fn dedup_reports_duplicates<Q: Queue>(q: Arc<Q>, _clock: Clock)
     assert_eq!(q.stats().await.unwrap().depth, 1);
     let lease = one(q.as_ref()).await;
     q.ack(&lease).await.unwrap();
-    assert!(matches!(
-        q.enqueue(job).await.unwrap(),
-        Enqueued::New { .. }
-    ));
+
+    // Field case B05: a copy arriving after the job finished is still a duplicate, for the
+    // whole retention window, and the finished job neither runs again nor counts anywhere.
+    assert_eq!(
+        q.enqueue(job.clone()).await.unwrap(),
+        Enqueued::Duplicate { existing: None }
+    );
+    clock.advance_secs(super::DEFAULT_DEDUP_RETENTION.as_secs() as i64 - 1);
+    assert_eq!(
+        q.enqueue(job.clone()).await.unwrap(),
+        Enqueued::Duplicate { existing: None }
+    );
+    assert!(q.lease(10, VIS).await.unwrap().is_empty());
+    let stats = q.stats().await.unwrap();
+    assert_eq!((stats.depth, stats.dead), (0, 0));
+    assert!(q.stats_by_kind().await.unwrap().is_empty());
+    assert!(q.dead_letters(None, 10).await.unwrap().is_empty());
+    clock.advance_secs(1);
+    let (again, _) = new_id(q.enqueue(job).await.unwrap());
+    assert!(again > id, "ids are never reused");
+
+    // Acked in a batch: the same.
     let batch = vec![
         NewJob::new("k", &b"a"[..]).with_dedup_key("b1"),
         NewJob::new("k", &b"b"[..]).with_dedup_key("b1"),
@@ -187,6 +205,18 @@ pub(crate) async fn dedup_reports_duplicates<Q: Queue>(q: Arc<Q>, _clock: Clock)
     let out = q.enqueue_batch(batch).await.unwrap();
     assert!(matches!(out[0], Enqueued::New { .. }));
     assert!(matches!(out[1], Enqueued::Duplicate { .. }));
+    let leases = q.lease(10, VIS).await.unwrap();
+    assert_eq!(q.ack_batch(&leases).await.unwrap(), 2);
+    let copy = NewJob::new("k", &b"a"[..]).with_dedup_key("b1");
+    assert_eq!(
+        q.enqueue(copy).await.unwrap(),
+        Enqueued::Duplicate { existing: None }
+    );
+    // Jobs without a key leave nothing behind.
+    q.enqueue(NewJob::new("k", &b"c"[..])).await.unwrap();
+    let lease = one(q.as_ref()).await;
+    q.ack(&lease).await.unwrap();
+    assert_eq!(q.stats().await.unwrap().depth, 0);
 }
 
 pub(crate) async fn stale_lease_is_fenced<Q: Queue>(q: Arc<Q>, clock: Clock) {

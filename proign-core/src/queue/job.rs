@@ -54,6 +54,11 @@ impl NewJob {
         }
     }
 
+    /// The kind given to [`Self::new`].
+    pub fn kind(&self) -> &str {
+        &self.kind
+    }
+
     /// Makes the job due only after `delay`.
     pub fn with_delay(mut self, delay: Duration) -> Self {
         self.delay = delay;
@@ -61,7 +66,10 @@ impl NewJob {
     }
 
     /// A second job with the same key is reported as a duplicate while the first is stored
-    /// (waiting, leased or dead-lettered).
+    /// (waiting, leased or dead-lettered) and, once it is acked, for the queue's dedup
+    /// retention ([`DEFAULT_DEDUP_RETENTION`](super::DEFAULT_DEDUP_RETENTION) unless the
+    /// backend is told otherwise): a provider re-sending a delivery that was already handled
+    /// does not get it handled twice.
     pub fn with_dedup_key(mut self, key: impl Into<String>) -> Self {
         self.dedup_key = Some(key.into());
         self

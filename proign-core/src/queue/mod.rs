@@ -68,6 +68,12 @@ pub const MAX_LEASE_BATCH: usize = 1_000;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) const SWEEP_EVERY_MS: i64 = 1_000;
 
+/// How long the database backends keep a finished job's dedup key, unless told otherwise:
+/// three days, the longest any supported provider keeps re-sending a delivery (Stripe).
+/// A copy arriving within it is reported as a duplicate even though the job is done.
+pub const DEFAULT_DEDUP_RETENTION: std::time::Duration =
+    std::time::Duration::from_secs(3 * 24 * 3600);
+
 /// The most kinds [`Queue::stats_by_kind`] reports.
 pub const MAX_KINDS: usize = 1_000;
 
