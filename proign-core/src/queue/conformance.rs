@@ -22,7 +22,7 @@ macro_rules! queue_conformance {
             last_attempt_dead_letters_atomically, dedup_reports_duplicates, stale_lease_is_fenced,
             workers_never_share_a_job, redrive_resets_attempts_keeps_key,
             release_and_extend, dedup_claims_have_one_winner, checkpoints_and_schedules,
-            backlog_by_kind);
+            backlog_by_kind, jobs_lists_live_jobs);
     };
     (@each $factory:expr; $($check:ident),*) => {
         $(
@@ -423,4 +423,42 @@ pub(crate) async fn backlog_by_kind<Q: Queue>(q: Arc<Q>, clock: Clock) {
         kinds[1].oldest_enqueued_at,
         Some(leases[0].job().enqueued_at())
     );
+}
+
+pub(crate) async fn jobs_lists_live_jobs<Q: Queue>(q: Arc<Q>, _clock: Clock) {
+    use super::JobState;
+    let (leased, _) = new_id(q.enqueue(NewJob::new("a", &b"one"[..])).await.unwrap());
+    let (dead, _) = new_id(
+        q.enqueue(NewJob::new("b", &b"two"[..]).with_max_attempts(1))
+            .await
+            .unwrap(),
+    );
+    let leases = q.lease(2, VIS).await.unwrap();
+    let (hold, kill): (Vec<_>, Vec<_>) = leases.into_iter().partition(|l| l.job().id() == leased);
+    q.dead_letter(&kill[0], "gone").await.unwrap();
+    let (later, _) = new_id(
+        q.enqueue(NewJob::new("c", &b"three!"[..]).with_delay(Duration::from_secs(60)))
+            .await
+            .unwrap(),
+    );
+    let (now, _) = new_id(q.enqueue(NewJob::new("d", &b""[..])).await.unwrap());
+
+    let jobs = q.jobs(None, 10).await.unwrap();
+    let seen: Vec<_> = jobs.iter().map(|j| (j.id, j.state)).collect();
+    assert_eq!(
+        seen,
+        [
+            (leased, JobState::Leased),
+            (later, JobState::Scheduled),
+            (now, JobState::Waiting)
+        ],
+        "the dead letter {dead} is not listed"
+    );
+    assert_eq!((jobs[0].attempts, jobs[0].payload_bytes), (1, 3));
+    assert_eq!((jobs[1].kind.as_str(), jobs[1].payload_bytes), ("c", 6));
+    let page = q.jobs(Some(leased), 1).await.unwrap();
+    assert_eq!(page.len(), 1);
+    assert_eq!(page[0].id, later);
+    q.ack(&hold[0]).await.unwrap();
+    assert_eq!(q.jobs(None, 10).await.unwrap().len(), 2);
 }

@@ -55,8 +55,8 @@ use std::time::Duration;
 
 pub use error::QueueError;
 pub use job::{
-    DeadLetter, Enqueued, Job, JobId, KindStats, Lease, LeaseToken, NewJob, QueueStats,
-    RetryOutcome, UnixMillis,
+    DeadLetter, Enqueued, Job, JobId, JobState, JobSummary, KindStats, Lease, LeaseToken, NewJob,
+    QueueStats, RetryOutcome, UnixMillis,
 };
 pub use memory::MemoryQueue;
 pub use redact::{MAX_ERROR_BYTES, redact_error};
@@ -161,6 +161,14 @@ pub trait Queue: Send + Sync + 'static {
 
     /// Gives a leased job back without counting the attempt (used at shutdown).
     fn release(&self, lease: &Lease) -> impl Future<Output = Result<(), QueueError>> + Send;
+
+    /// Jobs still in the queue (waiting, scheduled or leased; not dead), in id order,
+    /// starting after `after`, at most `limit` (capped at 1,000); payloads are not read.
+    fn jobs(
+        &self,
+        after: Option<JobId>,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<JobSummary>, QueueError>> + Send;
 
     /// Dead letters in id order, starting after `after`, at most `limit` (capped at 1,000).
     fn dead_letters(

@@ -10,9 +10,9 @@ use tokio::sync::Notify;
 
 use super::stores::Checkpoint;
 use super::{
-    DeadLetter, Enqueued, Job, JobId, KindStats, Lease, LeaseToken, MAX_KINDS, MAX_LEASE_BATCH,
-    NewJob, Queue, QueueError, QueueStats, RetryOutcome, UnixMillis, after, new_token, now_millis,
-    redact_error,
+    DeadLetter, Enqueued, Job, JobId, JobState, JobSummary, KindStats, Lease, LeaseToken,
+    MAX_KINDS, MAX_LEASE_BATCH, NewJob, Queue, QueueError, QueueStats, RetryOutcome, UnixMillis,
+    after, new_token, now_millis, redact_error,
 };
 use crate::clock::{self, SharedClock};
 
@@ -297,6 +297,34 @@ impl Queue for MemoryQueue {
         drop(state);
         self.notify.notify_waiters();
         Ok(())
+    }
+
+    async fn jobs(
+        &self,
+        after: Option<JobId>,
+        limit: usize,
+    ) -> Result<Vec<JobSummary>, QueueError> {
+        let now = self.now();
+        let state = self.state();
+        let from = after.map_or(JobId(i64::MIN), |id| JobId(id.0.saturating_add(1)));
+        Ok(state
+            .jobs
+            .range(from..)
+            .map(|(_, e)| e)
+            .filter(|e| e.dead_at.is_none())
+            .take(limit.min(1_000))
+            .map(|e| JobSummary {
+                id: e.job.id,
+                kind: e.job.kind.clone(),
+                state: JobState::at(e.token.is_some(), e.run_at, now),
+                attempts: e.job.attempt,
+                max_attempts: e.job.max_attempts,
+                run_at: e.run_at,
+                enqueued_at: e.job.enqueued_at,
+                last_error: e.job.last_error.clone(),
+                payload_bytes: e.job.payload.len() as u64,
+            })
+            .collect())
     }
 
     async fn dead_letters(

@@ -8,8 +8,9 @@ use sqlx::postgres::PgListener;
 use super::{PgQueue, raw};
 use crate::queue::job::kind_stats;
 use crate::queue::{
-    DeadLetter, Enqueued, JobId, KindStats, Lease, LeaseToken, MAX_KINDS, MAX_LEASE_BATCH, NewJob,
-    Queue, QueueError, QueueStats, RetryOutcome, UnixMillis, after, new_token, redact_error,
+    DeadLetter, Enqueued, JobId, JobSummary, KindStats, Lease, LeaseToken, MAX_KINDS,
+    MAX_LEASE_BATCH, NewJob, Queue, QueueError, QueueStats, RetryOutcome, UnixMillis, after,
+    new_token, redact_error,
 };
 
 fn lost(lease: &Lease) -> QueueError {
@@ -227,6 +228,26 @@ impl Queue for PgQueue {
             return Err(lost(lease));
         }
         Ok(())
+    }
+
+    async fn jobs(
+        &self,
+        after: Option<JobId>,
+        limit: usize,
+    ) -> Result<Vec<JobSummary>, QueueError> {
+        let now = self.now();
+        let sql = self.sql(
+            "SELECT id, kind, attempts, max_attempts, run_at, enqueued_at, last_error, \
+             octet_length(payload)::BIGINT, lease_token IS NOT NULL FROM {s}.proign_jobs \
+             WHERE state = 0 AND id > $1 ORDER BY id LIMIT $2",
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(after.map_or(i64::MIN, |id| id.0))
+            .bind(i64::try_from(limit.min(1_000)).unwrap_or(1_000))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(QueueError::storage("list jobs"))?;
+        rows.iter().map(|r| JobSummary::from_row(r, now)).collect()
     }
 
     async fn dead_letters(
