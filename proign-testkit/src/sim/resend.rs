@@ -184,12 +184,22 @@ async fn deliver_event(
         Value::String(s) => json!([s]),
         other => other.clone(),
     };
+    // Resend's events carry the email's tags as an object of name → value.
+    let tags: serde_json::Map<String, Value> = email.email["tags"]
+        .as_array()
+        .map(|tags| {
+            tags.iter()
+                .filter_map(|t| Some((t["name"].as_str()?.to_owned(), t["value"].clone())))
+                .collect()
+        })
+        .unwrap_or_default();
     let body = serde_json::to_vec(&json!({
         "type": format!("email.{kind}"),
         "created_at": "2026-01-01T00:00:00.000Z",
         "data": {
             "email_id": id, "from": email.email["from"], "to": to,
             "subject": email.email["subject"], "created_at": "2026-01-01T00:00:00.000Z",
+            "tags": tags,
         },
     }))
     .map_err(|e| e.to_string())?;
