@@ -64,6 +64,7 @@ pub(crate) struct Ctx {
     out_dir: PathBuf,
     from: String,
     live: Vec<Provider>,
+    credentials: Credentials,
 }
 
 impl Ctx {
@@ -162,6 +163,7 @@ impl Flow {
             out_dir: options.out.clone(),
             from,
             live: credentials.live().to_vec(),
+            credentials,
         });
         let (stop_worker, stopped) = oneshot::channel();
         let worker = tokio::spawn(worker(ctx.clone(), options.orders).run(async move {
@@ -179,6 +181,16 @@ impl Flow {
             worker: Some(worker),
             server,
         })
+    }
+
+    /// The `Debug` output of every client, the credentials and the configuration (which must
+    /// show no secret).
+    pub(crate) fn debug_dump(&self) -> String {
+        let ctx = &self.ctx;
+        format!(
+            "{:#?}\n{:#?}\n{:#?}\n{:#?}",
+            ctx.clients, ctx.credentials, ctx.config, ctx.callback_credential
+        )
     }
 
     /// The monitor page's URL.

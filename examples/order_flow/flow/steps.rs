@@ -67,7 +67,7 @@ pub(crate) async fn run(ctx: Arc<Ctx>, job: Job) -> Result<(), JobError> {
         .map_err(|e| JobError::permanent(format!("unreadable order payload: {e}")))?;
     let key = job.idempotency_key().to_owned();
     let done = match kind.as_str() {
-        "turnstile.verify_token" => verify_token(&ctx, &key).await,
+        "turnstile.verify_token" => verify_token(&ctx, &order, &key).await,
         "taxjar.tax_for_order" => tax_for_order(&ctx, &mut order).await,
         "ups.validate_address" => validate_address(&ctx, &order).await,
         "ups.rate" => rate(&ctx, &mut order).await,
@@ -163,12 +163,18 @@ pub(crate) async fn call<T, E: std::fmt::Display>(
     result
 }
 
-async fn verify_token(ctx: &Ctx, key: &str) -> Result<String, StepFailure> {
-    // The storefront's widget posted this token with the checkout; Cloudflare's dummy token
-    // stands in for it (the test secret keys accept it). Cloudflare's idempotency key is a
-    // UUID: the job's key without its `prgn-` prefix.
+async fn verify_token(ctx: &Ctx, order: &Order, key: &str) -> Result<String, StepFailure> {
+    // The storefront's widget posts a fresh token with each checkout, good for one check.
+    // Cloudflare's test secret keys take its dummy token; the simulator, like Cloudflare,
+    // refuses a token seen twice, so each order gets its own. Cloudflare's idempotency key
+    // is a UUID: the job's key without its `prgn-` prefix.
+    let token = if ctx.live.contains(&Provider::Turnstile) {
+        DUMMY_TOKEN.to_owned()
+    } else {
+        format!("{DUMMY_TOKEN}.{}", order.flow)
+    };
     let uuid = key.strip_prefix("prgn-").unwrap_or(key);
-    let check = Verify::new(DUMMY_TOKEN).idempotency_key(uuid);
+    let check = Verify::new(token).idempotency_key(uuid);
     let turnstile = &ctx.clients.turnstile;
     let outcome = call(
         ctx,
