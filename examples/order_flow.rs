@@ -21,6 +21,8 @@
 //! `--orders N` (default 1), `--live` (real sandboxes for the providers whose credentials are
 //! in the environment), `--exit`. `RUST_LOG` turns on proign's logs (on standard error).
 
+// The tests share this module and read a few of its accessors that the example does not.
+#[allow(dead_code)]
 #[path = "order_flow/flow/mod.rs"]
 mod flow;
 

@@ -79,7 +79,11 @@ impl From<proign::taxjar::Error> for StepFailure {
 
 impl From<proign::shopify::Error> for StepFailure {
     fn from(e: proign::shopify::Error) -> Self {
-        Self::from_http(e.to_string(), e.is_retryable(), None)
+        let http = match &e {
+            proign::shopify::Error::Http(source) => Some(source),
+            _ => None,
+        };
+        Self::from_http(e.to_string(), e.is_retryable(), http)
     }
 }
 

@@ -154,7 +154,7 @@ pub(crate) async fn report(ctx: Arc<Ctx>, job: Job) -> Result<(), JobError> {
     let subscribed = ctx
         .config
         .integration(provider)
-        .is_some_and(|s| s.topics.iter().any(|t| *t == kind));
+        .is_some_and(|s| s.topics.contains(&kind));
     if !subscribed {
         return Ok(());
     }

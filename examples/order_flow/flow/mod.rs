@@ -23,6 +23,7 @@ use proign::core::worker::{JobOutcome, Worker, WorkerConfig};
 use proign::stripe::RequestOptions;
 use proign::stripe::resources::{PriceCreate, ProductCreate};
 use proign_testkit::sandbox::Sandbox;
+use proign_testkit::sim::shopify::Bucket;
 use tokio::sync::oneshot;
 
 use inbound::{GatewaySecrets, ORDER_KIND, REPORT_KINDS};
@@ -229,6 +230,13 @@ impl Flow {
             "faults: UPS answers the next two label calls with 503; Resend the next call with 429",
         );
 
+        if self.options.orders > 1 {
+            // Many orders at once outrun a standard shop's cost bucket (1,000 points, 50 a
+            // second); the simulator gets the bucket of a Shopify Plus shop instead.
+            sandbox.shopify.set_bucket(Bucket::new(10_000.0, 500.0));
+            progress
+                .say("shopify: the simulator's cost bucket is a Plus shop's (10000 points, 500/s)");
+        }
         let started = progress.elapsed();
         let n = self.options.orders;
         let placed = (1..=n).map(|i| {

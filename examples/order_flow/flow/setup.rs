@@ -133,7 +133,10 @@ impl Clients {
 
         let shop = setting(Provider::Shopify, "shop")?.parse()?;
         let token = credentials.get(Provider::Shopify, "access_token")?;
-        let mut shopify = AdminClient::builder(shop, token).retry(once);
+        // A THROTTLED answer means the query did not run: the client waits for the cost
+        // bucket and asks again within the call, under the configured policy.
+        let shopify_retry = config.retry_policy(Provider::Shopify);
+        let mut shopify = AdminClient::builder(shop, token).retry(shopify_retry);
         if let Some(url) = sim(Provider::Shopify) {
             shopify = shopify.base_url(url);
         }
