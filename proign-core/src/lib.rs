@@ -9,6 +9,7 @@
 //! - [`clock`]: the one time source, fixed in tests.
 //! - [`webhook`]: the verification contract every provider implements, its building blocks,
 //!   and the Standard Webhooks scheme (verify and sign).
+//! - `config` (feature `config`): typed configuration from TOML with environment overrides.
 //! - [`provider`]: the names of the integrations.
 //! - [`retry`]: the retry policy (attempts, backoff with jitter, deadline) and `Retry-After`.
 //! - [`idempotency`]: keys that make a side effect happen once, however often it is sent.
@@ -46,6 +47,8 @@
 #[cfg(feature = "http")]
 pub mod auth;
 pub mod clock;
+#[cfg(feature = "config")]
+pub mod config;
 pub mod events;
 #[cfg(feature = "http")]
 pub mod http;

@@ -5,7 +5,9 @@
 //! [`Monitor::observe_job`], …); [`Monitor::snapshot`] turns that into a serialisable
 //! [`MonitorSnapshot`] with a [`State`] per integration. With the `metrics` feature the same
 //! numbers go to the `metrics` facade; with the `axum` feature [`http::MonitorRoutes`] serves the
-//! snapshot as JSON and as a small HTML page.
+//! snapshot as JSON and as a small HTML page. [`MonitorSnapshot::status_table`] prints it as a
+//! table for a terminal, and with the `sqlite` feature `save_snapshot` keeps the latest one
+//! in the queue's file for `proign status`.
 //!
 //! Everything is bounded: at most 64 topics per integration (the rest are counted under
 //! `other`), 32 rejection reasons, and a window of the last 256 latencies.
@@ -35,6 +37,13 @@ mod html;
 pub mod http;
 mod integration;
 mod snapshot;
+#[cfg(feature = "sqlite")]
+mod stored;
+mod table;
+
+#[cfg(feature = "sqlite")]
+pub use stored::{load_snapshot, save_snapshot};
+pub use table::StatusTable;
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};

@@ -2,16 +2,17 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::queue::UnixMillis;
 
 /// How an integration is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum State {
     /// Nothing recorded yet.
+    #[default]
     Unknown,
     /// Recent calls and deliveries succeed.
     Connected,
@@ -34,7 +35,8 @@ impl State {
 }
 
 /// The counters kept per integration and per topic or operation.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Counters {
     /// Webhook deliveries received (verified or not).
     pub received: u64,
@@ -57,7 +59,7 @@ pub struct Counters {
 }
 
 /// The last error seen, redacted and at most 1 KiB.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LastError {
     /// When.
     pub at: UnixMillis,
@@ -68,7 +70,8 @@ pub struct LastError {
 }
 
 /// Call latency over the most recent calls.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Latency {
     /// Calls in the window.
     pub samples: u32,
@@ -81,7 +84,7 @@ pub struct Latency {
 }
 
 /// One topic (webhooks) or operation (API calls, jobs) of an integration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TopicSnapshot {
     /// Its name, as the provider spells it (`orders/updated`, `create_payment_intent`).
     pub name: String,
@@ -94,7 +97,8 @@ pub struct TopicSnapshot {
 }
 
 /// The queued jobs of one integration (kinds named `<provider>.<operation>`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Backlog {
     /// Jobs waiting, scheduled or running.
     pub depth: u64,
@@ -105,7 +109,7 @@ pub struct Backlog {
 }
 
 /// One integration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntegrationSnapshot {
     /// The provider's name (`stripe`, `shopify`, …).
     pub provider: String,
@@ -132,7 +136,7 @@ pub struct IntegrationSnapshot {
 }
 
 /// The queue's backlog.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueSnapshot {
     /// Jobs waiting, scheduled or running.
     pub depth: u64,
@@ -145,7 +149,7 @@ pub struct QueueSnapshot {
 }
 
 /// Everything the monitor knows at one instant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonitorSnapshot {
     /// When it was taken.
     pub taken_at: UnixMillis,

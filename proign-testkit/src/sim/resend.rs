@@ -45,12 +45,25 @@ pub struct AcceptedEmail {
     pub cancelled: bool,
 }
 
+/// One call received: its path and the idempotency key it carried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ResendCall {
+    /// The path.
+    pub path: String,
+    /// The `Idempotency-Key` header, if any.
+    pub idempotency_key: Option<String>,
+}
+
 #[derive(Debug, Default)]
 struct State {
     emails: Vec<AcceptedEmail>,
     keys: HashMap<String, (Value, Value)>,
     failures: Vec<(u16, String)>,
+    throttles: Vec<u64>,
     calls: usize,
+    requests: Vec<ResendCall>,
+    events_to: Option<(String, Secret)>,
 }
 
 type Shared = Arc<Mutex<State>>;
@@ -110,6 +123,22 @@ impl ResendSim {
             .extend(std::iter::repeat_n((status, body), count));
     }
 
+    /// Answers the next call with `429 rate_limit_exceeded` and `Retry-After: <seconds>`.
+    pub fn throttle_next(&self, retry_after_seconds: u64) {
+        lock(&self.state).throttles.push(retry_after_seconds);
+    }
+
+    /// From now on, every email accepted is followed by a signed `email.delivered` event
+    /// sent to `url` (as [`Self::deliver_event`] does) in the background.
+    pub fn deliver_events_to(&self, url: impl Into<String>, secret: Secret) {
+        lock(&self.state).events_to = Some((url.into(), secret));
+    }
+
+    /// Every call received, in order, failed ones included.
+    pub fn requests(&self) -> Vec<ResendCall> {
+        lock(&self.state).requests.clone()
+    }
+
     /// Every email accepted (each once, whatever the retries), in order.
     pub fn emails(&self) -> Vec<AcceptedEmail> {
         lock(&self.state).emails.clone()
@@ -130,54 +159,74 @@ impl ResendSim {
         id: &str,
         kind: &str,
     ) -> Result<u16, String> {
-        let email = lock(&self.state)
-            .emails
-            .iter()
-            .find(|e| e.id == id)
-            .cloned()
-            .ok_or_else(|| format!("no email {id}"))?;
-        let now = proign_core::clock::system()
-            .now()
-            .duration_since(UNIX_EPOCH)
-            .map_err(|e| e.to_string())?;
-        let to = match &email.email["to"] {
-            Value::String(s) => json!([s]),
-            other => other.clone(),
-        };
-        let body = serde_json::to_vec(&json!({
-            "type": format!("email.{kind}"),
-            "created_at": "2026-01-01T00:00:00.000Z",
-            "data": {
-                "email_id": id, "from": email.email["from"], "to": to,
-                "subject": email.email["subject"], "created_at": "2026-01-01T00:00:00.000Z",
-            },
-        }))
-        .map_err(|e| e.to_string())?;
-        let signer = StandardSigner::new(secret)
-            .map_err(|e| e.to_string())?
-            .with_brand(HeaderBrand::Svix);
-        let message_id = format!("msg_{}", uuid::Uuid::new_v4().simple());
-        let mut headers = signer
-            .headers(&message_id, now.as_secs() as i64, &body)
-            .map_err(|e| e.to_string())?;
-        headers.insert(
-            http::header::CONTENT_TYPE,
-            http::HeaderValue::from_static("application/json"),
-        );
-        let transport =
-            ReqwestTransport::new(&TransportConfig::default()).map_err(|e| e.to_string())?;
-        let response = transport
-            .send(TransportRequest {
-                method: http::Method::POST,
-                url: url::Url::parse(url).map_err(|e| e.to_string())?,
-                headers,
-                body: Bytes::from(body),
-                timeout: std::time::Duration::from_secs(10),
-            })
-            .await
-            .map_err(|e| e.to_string())?;
-        Ok(response.status.as_u16())
+        deliver_event(&self.state, url, secret, id, kind).await
     }
+}
+
+async fn deliver_event(
+    state: &Mutex<State>,
+    url: &str,
+    secret: &Secret,
+    id: &str,
+    kind: &str,
+) -> Result<u16, String> {
+    let email = lock(state)
+        .emails
+        .iter()
+        .find(|e| e.id == id)
+        .cloned()
+        .ok_or_else(|| format!("no email {id}"))?;
+    let now = proign_core::clock::system()
+        .now()
+        .duration_since(UNIX_EPOCH)
+        .map_err(|e| e.to_string())?;
+    let to = match &email.email["to"] {
+        Value::String(s) => json!([s]),
+        other => other.clone(),
+    };
+    // Resend's events carry the email's tags as an object of name → value.
+    let tags: serde_json::Map<String, Value> = email.email["tags"]
+        .as_array()
+        .map(|tags| {
+            tags.iter()
+                .filter_map(|t| Some((t["name"].as_str()?.to_owned(), t["value"].clone())))
+                .collect()
+        })
+        .unwrap_or_default();
+    let body = serde_json::to_vec(&json!({
+        "type": format!("email.{kind}"),
+        "created_at": "2026-01-01T00:00:00.000Z",
+        "data": {
+            "email_id": id, "from": email.email["from"], "to": to,
+            "subject": email.email["subject"], "created_at": "2026-01-01T00:00:00.000Z",
+            "tags": tags,
+        },
+    }))
+    .map_err(|e| e.to_string())?;
+    let signer = StandardSigner::new(secret)
+        .map_err(|e| e.to_string())?
+        .with_brand(HeaderBrand::Svix);
+    let message_id = format!("msg_{}", uuid::Uuid::new_v4().simple());
+    let mut headers = signer
+        .headers(&message_id, now.as_secs() as i64, &body)
+        .map_err(|e| e.to_string())?;
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    let transport =
+        ReqwestTransport::new(&TransportConfig::default()).map_err(|e| e.to_string())?;
+    let response = transport
+        .send(TransportRequest {
+            method: http::Method::POST,
+            url: url::Url::parse(url).map_err(|e| e.to_string())?,
+            headers,
+            body: Bytes::from(body),
+            timeout: std::time::Duration::from_secs(10),
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(response.status.as_u16())
 }
 
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
@@ -192,8 +241,24 @@ fn error(status: u16, name: &str, message: &str) -> Response {
     (code, axum::Json(body)).into_response()
 }
 
-fn admit(state: &mut State, headers: &HeaderMap) -> Option<Response> {
+fn admit(state: &mut State, path: &str, headers: &HeaderMap) -> Option<Response> {
     state.calls += 1;
+    let idempotency_key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    state.requests.push(ResendCall {
+        path: path.to_owned(),
+        idempotency_key,
+    });
+    if !state.throttles.is_empty() {
+        let seconds = state.throttles.remove(0);
+        let mut answer = error(429, "rate_limit_exceeded", "Too many requests.");
+        if let Ok(value) = http::HeaderValue::from_str(&seconds.to_string()) {
+            answer.headers_mut().insert("retry-after", value);
+        }
+        return Some(answer);
+    }
     if !state.failures.is_empty() {
         let (status, body) = state.failures.remove(0);
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -263,22 +328,32 @@ fn idempotent(
     }
 }
 
-async fn send(Extract(state): Extract<Shared>, headers: HeaderMap, body: String) -> Response {
-    let mut state = lock(&state);
-    if let Some(answer) = admit(&mut state, &headers) {
+async fn send(Extract(shared): Extract<Shared>, headers: HeaderMap, body: String) -> Response {
+    let mut state = lock(&shared);
+    if let Some(answer) = admit(&mut state, "/emails", &headers) {
         return answer;
     }
     let Ok(email) = serde_json::from_str::<Value>(&body) else {
         return error(422, "validation_error", "Invalid JSON body.");
     };
-    idempotent(&mut state, &headers, &email, |state, key| {
-        accept(state, &email, key).map(|id| json!({"id": id}))
-    })
+    let mut accepted = None;
+    let answer = idempotent(&mut state, &headers, &email, |state, key| {
+        let id = accept(state, &email, key)?;
+        accepted = Some(id.clone());
+        Ok(json!({"id": id}))
+    });
+    if let (Some(id), Some((url, secret))) = (accepted, state.events_to.clone()) {
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let _ = deliver_event(&shared, &url, &secret, &id, "delivered").await;
+        });
+    }
+    answer
 }
 
 async fn batch(Extract(state): Extract<Shared>, headers: HeaderMap, body: String) -> Response {
     let mut state = lock(&state);
-    if let Some(answer) = admit(&mut state, &headers) {
+    if let Some(answer) = admit(&mut state, "/emails/batch", &headers) {
         return answer;
     }
     let emails = match serde_json::from_str::<Value>(&body) {
@@ -301,7 +376,7 @@ async fn show(
     Path(id): Path<String>,
 ) -> Response {
     let mut state = lock(&state);
-    if let Some(answer) = admit(&mut state, &headers) {
+    if let Some(answer) = admit(&mut state, &format!("/emails/{id}"), &headers) {
         return answer;
     }
     match state.emails.iter().find(|e| e.id == id) {
@@ -328,7 +403,7 @@ async fn cancel(
     Path(id): Path<String>,
 ) -> Response {
     let mut state = lock(&state);
-    if let Some(answer) = admit(&mut state, &headers) {
+    if let Some(answer) = admit(&mut state, &format!("/emails/{id}/cancel"), &headers) {
         return answer;
     }
     match state.emails.iter_mut().find(|e| e.id == id) {

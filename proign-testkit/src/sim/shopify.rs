@@ -80,8 +80,18 @@ pub struct Sent {
     pub status: Option<u16>,
 }
 
+/// A delivery as sent, kept so it can be sent again unchanged (as Shopify retries).
+#[derive(Clone)]
+struct Outgoing {
+    url: String,
+    topic: String,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
 pub(crate) struct Data {
     pub(crate) shop: graphql::ShopData,
+    outgoing: Vec<(String, Outgoing)>,
     pub(crate) tokens: Vec<String>,
     codes: Vec<String>,
     failures: VecDeque<(u16, String)>,
@@ -140,6 +150,7 @@ impl ShopifySim {
         let shared = Shared {
             data: Arc::new(Mutex::new(Data {
                 shop: graphql::ShopData::seeded(),
+                outgoing: Vec::new(),
                 tokens: Vec::new(),
                 codes: Vec::new(),
                 failures: VecDeque::new(),
@@ -220,6 +231,42 @@ impl ShopifySim {
             notify(&self.shared, "orders/create", payload).await;
         }
         id
+    }
+
+    /// Places a two-item order for `email` — one small tee at 25.00 and two large tees at
+    /// 27.50, shipped to Los Angeles, CA with the shipping line `shipping_line` at 8.00 — and
+    /// delivers `orders/create` (with `shipping_lines` and `shipping_address`) to its
+    /// subscribers. Returns the order's global id.
+    pub async fn place_order(&self, email: &str, shipping_line: &str) -> String {
+        let lines = [(0, 1, "25.00"), (1, 2, "27.50")].map(|(variant, quantity, price)| {
+            graphql::OrderLine {
+                variant,
+                quantity,
+                price: price.to_owned(),
+            }
+        });
+        let (id, payload) = {
+            let mut data = self.shared.lock();
+            let shipping = Some((shipping_line, "8.00"));
+            let id = data.shop.add_order_lines(email, "88.00", &lines, shipping);
+            (id.clone(), data.shop.order_webhook(&id))
+        };
+        if let Some(payload) = payload {
+            notify(&self.shared, "orders/create", payload).await;
+        }
+        id
+    }
+
+    /// Sends the delivery with webhook id `webhook_id` again, byte for byte and with the same
+    /// headers (webhook id and event id included), as Shopify does when it retries. Returns
+    /// the receiver's status; `None` when there is no such delivery or it was unreachable.
+    pub async fn redeliver(&self, webhook_id: &str) -> Option<u16> {
+        let outgoing = {
+            let data = self.shared.lock();
+            let found = data.outgoing.iter().find(|(id, _)| id == webhook_id);
+            found.map(|(_, o)| o.clone())?
+        };
+        send(&self.shared, webhook_id, outgoing).await
     }
 
     /// What the merchant's browser would be redirected to after approving the install at
@@ -333,11 +380,25 @@ async fn deliver(shared: &Shared, url: &str, topic: &str, body: &Value) -> Optio
     for (name, value) in pairs {
         headers.insert(name, http::HeaderValue::from_str(&value).ok()?);
     }
-    let request = TransportRequest {
-        method: http::Method::POST,
-        url: url::Url::parse(url).ok()?,
+    let outgoing = Outgoing {
+        url: url.to_owned(),
+        topic: topic.to_owned(),
         headers,
         body,
+    };
+    shared
+        .lock()
+        .outgoing
+        .push((webhook_id.clone(), outgoing.clone()));
+    send(shared, &webhook_id, outgoing).await
+}
+
+async fn send(shared: &Shared, webhook_id: &str, outgoing: Outgoing) -> Option<u16> {
+    let request = TransportRequest {
+        method: http::Method::POST,
+        url: url::Url::parse(&outgoing.url).ok()?,
+        headers: outgoing.headers,
+        body: outgoing.body,
         timeout: Duration::from_secs(5),
     };
     let status = shared
@@ -347,9 +408,9 @@ async fn deliver(shared: &Shared, url: &str, topic: &str, body: &Value) -> Optio
         .ok()
         .map(|r| r.status.as_u16());
     shared.lock().sent.push(Sent {
-        topic: topic.to_owned(),
-        url: url.to_owned(),
-        webhook_id,
+        topic: outgoing.topic,
+        url: outgoing.url,
+        webhook_id: webhook_id.to_owned(),
         status,
     });
     status

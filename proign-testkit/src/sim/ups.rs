@@ -113,41 +113,78 @@ impl UpsSim {
         lock(&self.state).tokens.len()
     }
 
+    /// Answers the next `count` calls whose path contains `path_part` (such as
+    /// `/shipments/`) with `status` and `body`; other calls are not affected.
+    pub fn fail_next_on(
+        &self,
+        path_part: &str,
+        count: usize,
+        status: u16,
+        body: impl Into<String>,
+    ) {
+        let failure = (path_part.to_owned(), status, body.into());
+        lock(&self.state)
+            .targeted
+            .extend(std::iter::repeat_n(failure, count));
+    }
+
+    /// From now on, a parcel is delivered as soon as it is subscribed to Track Alert, and
+    /// its "delivered" callback is sent to the subscription's URL in the background.
+    pub fn auto_deliver(&self) {
+        lock(&self.state).auto_deliver = true;
+    }
+
     /// Delivers a Track Alert callback for `tracking_number` to the URL its subscription
     /// named, with the subscription's credential in the `credential` header, and returns
     /// the status the receiver answered. The event reports the number's current state.
     pub async fn deliver_track_alert(&self, tracking_number: &str) -> Result<u16, DeliveryError> {
-        let (url, credential, body) = {
-            let state = lock(&self.state);
-            let (url, credential) = state
-                .subscriptions
-                .get(tracking_number)
-                .cloned()
-                .ok_or(DeliveryError::NotSubscribed)?;
-            (url, credential, state.callback_body(tracking_number))
-        };
-        let url = url::Url::parse(&url).map_err(|_| DeliveryError::BadUrl)?;
-        let mut headers = HeaderMap::new();
-        let value = HeaderValue::from_str(&credential).map_err(|_| DeliveryError::BadUrl)?;
-        headers.insert(HeaderName::from_static("credential"), value);
-        headers.insert(
-            http::header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
-        let transport = ReqwestTransport::new(&TransportConfig::default())
-            .map_err(|_| DeliveryError::Unreachable)?;
-        let response = transport
-            .send(TransportRequest {
-                method: Method::POST,
-                url,
-                headers,
-                body: Bytes::from(body),
-                timeout: std::time::Duration::from_secs(10),
-            })
-            .await
-            .map_err(|_| DeliveryError::Unreachable)?;
-        Ok(response.status.as_u16())
+        deliver_alert(&self.state, tracking_number).await
     }
+}
+
+/// The tracking numbers a subscription request names.
+fn subscribed(body: &serde_json::Value) -> Vec<String> {
+    body["trackingNumberList"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|n| n.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn deliver_alert(state: &Mutex<State>, tracking_number: &str) -> Result<u16, DeliveryError> {
+    let (url, credential, body) = {
+        let state = lock(state);
+        let (url, credential) = state
+            .subscriptions
+            .get(tracking_number)
+            .cloned()
+            .ok_or(DeliveryError::NotSubscribed)?;
+        (url, credential, state.callback_body(tracking_number))
+    };
+    let url = url::Url::parse(&url).map_err(|_| DeliveryError::BadUrl)?;
+    let mut headers = HeaderMap::new();
+    let value = HeaderValue::from_str(&credential).map_err(|_| DeliveryError::BadUrl)?;
+    headers.insert(HeaderName::from_static("credential"), value);
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    let transport = ReqwestTransport::new(&TransportConfig::default())
+        .map_err(|_| DeliveryError::Unreachable)?;
+    let response = transport
+        .send(TransportRequest {
+            method: Method::POST,
+            url,
+            headers,
+            body: Bytes::from(body),
+            timeout: std::time::Duration::from_secs(10),
+        })
+        .await
+        .map_err(|_| DeliveryError::Unreachable)?;
+    Ok(response.status.as_u16())
 }
 
 /// Why a callback could not be delivered.

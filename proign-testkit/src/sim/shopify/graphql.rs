@@ -60,6 +60,13 @@ impl Bucket {
     }
 }
 
+/// One line of an order placed through the simulator: a variant of the seeded product.
+pub(crate) struct OrderLine {
+    pub(crate) variant: usize,
+    pub(crate) quantity: u32,
+    pub(crate) price: String,
+}
+
 pub(crate) struct ShopData {
     orders: Vec<Value>,
     fulfillment_orders: Vec<(String, Value)>,
@@ -123,28 +130,59 @@ impl ShopData {
     }
 
     pub(crate) fn add_order(&mut self, email: &str, total: &str) -> String {
+        let line = OrderLine {
+            variant: 0,
+            quantity: 1,
+            price: total.to_owned(),
+        };
+        self.add_order_lines(email, total, &[line], None)
+    }
+
+    /// A paid, unfulfilled order of `lines` (variants of the seeded product) with one open
+    /// fulfillment order holding all of them.
+    pub(crate) fn add_order_lines(
+        &mut self,
+        email: &str,
+        total: &str,
+        lines: &[OrderLine],
+        shipping: Option<(&str, &str)>,
+    ) -> String {
         let n = self.id();
         let id = format!("gid://shopify/Order/{}", 450789469 + n);
-        let line = format!("gid://shopify/LineItem/{}", 466157049 + n);
-        self.orders.push(json!({
+        let variants = self.products[0]["variants"]["nodes"].clone();
+        let mut nodes = Vec::new();
+        let mut fo_lines = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            let k = n + i as u64 * 1_000_000;
+            let line_id = format!("gid://shopify/LineItem/{}", 466157049 + k);
+            let variant = &variants[line.variant];
+            nodes.push(json!({
+                "id": line_id, "title": "Proign Tee", "quantity": line.quantity,
+                "sku": variant["sku"], "variant": { "id": variant["id"] },
+                "originalUnitPriceSet": money(&line.price)
+            }));
+            fo_lines.push(json!({
+                "id": format!("gid://shopify/FulfillmentOrderLineItem/{}", 1025578000 + k),
+                "totalQuantity": line.quantity, "remainingQuantity": line.quantity,
+                "lineItem": { "id": line_id }
+            }));
+        }
+        let mut order = json!({
             "id": id, "name": format!("#{}", 1000 + self.orders.len() + 1), "email": email,
             "createdAt": CREATED, "updatedAt": CREATED, "cancelledAt": null,
             "displayFinancialStatus": "PAID", "displayFulfillmentStatus": "UNFULFILLED",
             "totalPriceSet": money(total),
-            "lineItems": { "nodes": [{
-                "id": line, "title": "Proign Tee", "quantity": 1, "sku": "TEE-S",
-                "variant": { "id": "gid://shopify/ProductVariant/808950810" },
-                "originalUnitPriceSet": money(total)
-            }] }
-        }));
+            "lineItems": { "nodes": nodes }
+        });
+        if let Some((title, price)) = shipping {
+            order["shippingLine"] = json!({ "title": title, "code": title, "price": price });
+        }
+        self.orders.push(order);
         let fo = json!({
             "id": format!("gid://shopify/FulfillmentOrder/{}", 1046000000 + n),
             "status": "OPEN", "requestStatus": "UNSUBMITTED",
             "assignedLocation": { "name": "Main warehouse", "location": { "id": LOCATION } },
-            "lineItems": { "nodes": [{
-                "id": format!("gid://shopify/FulfillmentOrderLineItem/{}", 1025578000 + n),
-                "totalQuantity": 1, "remainingQuantity": 1, "lineItem": { "id": line }
-            }] }
+            "lineItems": { "nodes": fo_lines }
         });
         self.fulfillment_orders.push((id.clone(), fo));
         id
@@ -175,7 +213,7 @@ impl ShopData {
             })
             .collect();
         let lower = |v: &Value| v.as_str().map(str::to_ascii_lowercase);
-        Some(json!({
+        let mut payload = json!({
             "id": numeric(id), "admin_graphql_api_id": id, "name": order["name"],
             "email": order["email"], "currency": "USD",
             "financial_status": lower(&order["displayFinancialStatus"]),
@@ -184,7 +222,15 @@ impl ShopData {
             "total_price": order["totalPriceSet"]["shopMoney"]["amount"],
             "created_at": order["createdAt"], "updated_at": order["updatedAt"],
             "line_items": lines,
-        }))
+        });
+        if let Some(line) = order.get("shippingLine") {
+            payload["shipping_lines"] = json!([{ "title": line["title"], "code": line["code"],
+                "price": line["price"] }]);
+            payload["shipping_address"] = json!({ "name": "Ada Customer",
+                "address1": "1335 E 103rd St", "city": "Los Angeles", "province_code": "CA",
+                "zip": "90002", "country_code": "US", "phone": "3105550100" });
+        }
+        Some(payload)
     }
 
     /// Answers one GraphQL request; also returns the webhooks it triggers.

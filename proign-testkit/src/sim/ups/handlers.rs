@@ -63,6 +63,14 @@ async fn handle(
             .collect(),
         body: body.clone(),
     });
+    let targeted = state
+        .targeted
+        .iter()
+        .position(|(part, _, _)| uri.path().contains(part.as_str()));
+    if let Some((_, status, body)) = targeted.and_then(|at| state.targeted.remove(at)) {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        return (status, [("content-type", "application/json")], body).into_response();
+    }
     if let Some((status, body)) = state.failures.pop_front() {
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         return (status, [("content-type", "application/json")], body).into_response();
@@ -105,7 +113,20 @@ async fn handle(
         ("DELETE", ["api", "shipments", _, "void", "cancel", id]) => void(&mut state, id),
         ("GET", ["api", "track", "v1", "details", number]) => track(&mut state, number),
         ("POST", ["api", "track", "v1", "subscription", "standard", "package"]) => {
-            subscribe(&mut state, &json_body)
+            let answer = subscribe(&mut state, &json_body);
+            if state.auto_deliver {
+                let numbers = super::subscribed(&json_body);
+                for number in &numbers {
+                    state.stages.insert(number.clone(), Stage::Delivered);
+                }
+                let sim = sim.clone();
+                tokio::spawn(async move {
+                    for number in numbers {
+                        let _ = super::deliver_alert(&sim, &number).await;
+                    }
+                });
+            }
+            answer
         }
         _ => ups_error(404, "10404", "Resource not found"),
     }

@@ -80,6 +80,10 @@ pub(super) struct State {
     pub(super) shipments: HashMap<String, Shipment>,
     pub(super) stages: HashMap<String, Stage>,
     pub(super) subscriptions: HashMap<String, (String, String)>,
+    /// Failures for paths containing the text, taken before the untargeted ones.
+    pub(super) targeted: VecDeque<(String, u16, String)>,
+    /// Whether a subscribed parcel is delivered at once, with its callback sent.
+    pub(super) auto_deliver: bool,
 }
 
 impl State {
