@@ -1,6 +1,7 @@
 //! The `proign` command, for people debugging deliveries and operating the queue: verify a
 //! captured webhook, sign a body to send one, and inspect, redrive or purge the durable queue
-//! (`proign queue stats|list|dead|redrive|purge --db PATH`).
+//! (`proign queue stats|list|dead|redrive|purge --db PATH`), and print the sync-status table
+//! a service last saved into its queue file (`proign status --db PATH`).
 //!
 //! `proign webhook verify` exits 0 when the delivery is genuine, 1 when it is rejected and 2
 //! on usage errors. Secrets are read only from environment variables or files, never from
@@ -12,13 +13,14 @@ use std::process::ExitCode;
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 mod queue;
+mod status;
 mod webhook;
 
 #[derive(Debug, Parser)]
 #[command(
     name = "proign",
     version,
-    about = "Verify and sign provider webhooks; inspect and repair the queue."
+    about = "Verify and sign provider webhooks; inspect and repair the queue; show sync status."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -33,6 +35,8 @@ enum Command {
     /// Inspect and repair a durable queue (a SQLite file or a PostgreSQL schema).
     #[command(subcommand)]
     Queue(queue::QueueCommand),
+    /// The sync-status table a service last saved into its SQLite queue file.
+    Status(status::StatusArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -175,6 +179,7 @@ fn main() -> ExitCode {
             webhook::sign(&args)
         }
         Command::Queue(command) => queue::run(&command),
+        Command::Status(args) => status::run(&args),
     };
     match result {
         Ok(outcome) => {
