@@ -91,7 +91,7 @@ where
 
 // One test, so no other test thread allocates while the counters are read.
 #[test]
-fn a_call_through_the_core_allocates_little_more_than_a_bare_call() {
+fn a_call_through_the_core_allocates_no_more_than_a_bare_call() {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -160,10 +160,10 @@ fn a_call_through_the_core_allocates_little_more_than_a_bare_call() {
             core.1 - bare.1
         );
         // Without a tracing subscriber the span allocates nothing. The core's own pool is
-        // called without boxing its future, each attempt is prepared once and moved, and the
-        // URL, the header map and the credential header cost what they cost the bare call;
-        // what remains is the request's owned path. A regression that boxes per call, copies
-        // the request per attempt, the body per chunk or the credential twice shows up here.
+        // called without boxing its future, each attempt is prepared once and moved, a
+        // literal path is borrowed, and the URL, the header map and the credential header
+        // cost what they cost the bare call. A regression that boxes per call, copies the
+        // request per attempt, the body per chunk or the credential twice shows up here.
         assert!(
             extra <= MAX_EXTRA,
             "the core adds {extra:.1} allocations per call (at most {MAX_EXTRA} expected)"
@@ -171,5 +171,6 @@ fn a_call_through_the_core_allocates_little_more_than_a_bare_call() {
     });
 }
 
-/// The ceiling for allocations the core adds to a call.
-const MAX_EXTRA: f64 = 2.0;
+/// The ceiling for allocations the core adds to a call: none (the average over 600 calls
+/// leaves room for one stray allocation in a few of them, such as a pool resize).
+const MAX_EXTRA: f64 = 0.5;

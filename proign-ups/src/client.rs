@@ -233,7 +233,7 @@ impl UpsClient {
         &self,
         method: Method,
         operation: &'static str,
-        path: impl Into<String>,
+        path: impl Into<std::borrow::Cow<'static, str>>,
     ) -> Request {
         let trans_id = uuid::Uuid::new_v4().simple().to_string();
         let trans_id = HeaderValue::from_str(&trans_id).unwrap_or(HeaderValue::from_static("0"));
@@ -246,7 +246,7 @@ impl UpsClient {
     pub(crate) fn json_request(
         &self,
         operation: &'static str,
-        path: impl Into<String>,
+        path: impl Into<std::borrow::Cow<'static, str>>,
         body: &serde_json::Value,
     ) -> Result<Request, Error> {
         self.request(Method::POST, operation, path)

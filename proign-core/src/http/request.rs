@@ -1,5 +1,6 @@
 //! A provider call before it is sent: method, path, query, headers and a buffered body.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
@@ -39,7 +40,7 @@ pub fn is_sensitive(name: &HeaderName) -> bool {
 pub struct Request {
     pub(crate) method: Method,
     pub(crate) operation: &'static str,
-    pub(crate) path: String,
+    pub(crate) path: Cow<'static, str>,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
@@ -50,8 +51,13 @@ pub struct Request {
 
 impl Request {
     /// A request with any method. `operation` names the call in spans and errors
-    /// (`create_payment_intent`); `path` is appended to the client's base URL.
-    pub fn new(method: Method, operation: &'static str, path: impl Into<String>) -> Self {
+    /// (`create_payment_intent`); `path` is appended to the client's base URL. A literal
+    /// path is borrowed, a built one (`format!("/v1/customers/{id}")`) is owned.
+    pub fn new(
+        method: Method,
+        operation: &'static str,
+        path: impl Into<Cow<'static, str>>,
+    ) -> Self {
         Self {
             method,
             operation,
@@ -66,12 +72,12 @@ impl Request {
     }
 
     /// A `GET` request.
-    pub fn get(operation: &'static str, path: impl Into<String>) -> Self {
+    pub fn get(operation: &'static str, path: impl Into<Cow<'static, str>>) -> Self {
         Self::new(Method::GET, operation, path)
     }
 
     /// A `POST` request.
-    pub fn post(operation: &'static str, path: impl Into<String>) -> Self {
+    pub fn post(operation: &'static str, path: impl Into<Cow<'static, str>>) -> Self {
         Self::new(Method::POST, operation, path)
     }
 

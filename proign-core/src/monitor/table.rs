@@ -118,7 +118,6 @@ impl fmt::Display for StatusTable<'_> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
     use std::time::Duration;
 
     use crate::Provider;
