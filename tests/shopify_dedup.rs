@@ -1,24 +1,24 @@
-//! Field case B05 end to end: four copies of one Shopify delivery — two in sequence, two at
-//! the same instant — are verified, claimed in a durable SQLite queue by their dedup key, and
-//! handled exactly once.
-//!
-//! The queue's dedup key covers copies that arrive while the job is stored; a copy arriving
-//! after the job finished needs a claim kept for the provider's retry window, stored in the
-//! same transaction as the job (not yet offered by the queue).
+//! Field case B05 end to end: copies of one Shopify delivery — two in sequence, two at the
+//! same instant, one more after the job is done — go through a gateway route (verify, then
+//! store in a durable SQLite queue under the delivery's dedup key), all are answered 200, and
+//! the order is handled exactly once. The queue keeps a finished job's dedup key for the
+//! providers' retry window, so the late copy is dropped too.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use bytes::Bytes;
-use http::{HeaderMap, HeaderValue};
+use axum::body::Body;
+use http::{HeaderMap, HeaderValue, Request, StatusCode};
+use proign::core::monitor::Monitor;
 use proign::core::queue::sqlite::SqliteQueue;
-use proign::core::queue::{Enqueued, NewJob, Queue};
+use proign::core::queue::{NewJob, Queue};
 use proign::core::secret::Secret;
-use proign::core::webhook::WebhookVerifier;
+use proign::core::webhook::inbox::Inbox;
 use proign::core::worker::Worker;
 use proign::shopify::webhook::ShopifyVerifier;
 use tokio::sync::Barrier;
+use tower::ServiceExt as _;
 
 const BODY: &[u8] = br#"{"id":820982911946154508,"email":"jon.doe@example.test","financial_status":"paid","total_price":"199.00","updated_at":"2026-01-01T00:00:00-00:00"}"#;
 
@@ -43,18 +43,17 @@ fn headers() -> HeaderMap {
     headers
 }
 
-/// What a gateway does with one delivery: verify, then store under its dedup key.
-async fn receive(verifier: &ShopifyVerifier, queue: &SqliteQueue) -> Enqueued {
-    let delivery = verifier
-        .verify(&headers(), Bytes::from_static(BODY))
-        .expect("genuine");
-    let job = NewJob::new("shopify.orders_updated", delivery.body().clone())
-        .with_dedup_key(delivery.dedup_key());
-    queue.enqueue(job).await.expect("stored")
+/// Sends one copy of the delivery to the gateway and returns its answer.
+async fn deliver(gateway: &axum::Router) -> StatusCode {
+    let mut request = Request::post("/webhooks/shopify")
+        .body(Body::from(BODY))
+        .unwrap();
+    *request.headers_mut() = headers();
+    gateway.clone().oneshot(request).await.unwrap().status()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn four_copies_are_handled_once() {
+async fn every_copy_is_answered_and_the_order_handled_once() {
     let dir = tempfile::tempdir().unwrap();
     let queue = Arc::new(
         SqliteQueue::open(dir.path().join("queue.db"))
@@ -63,30 +62,35 @@ async fn four_copies_are_handled_once() {
     );
     let secret = Secret::new("prgn_shopify_client_secret_0001").unwrap();
     let verifier = Arc::new(ShopifyVerifier::new([&secret]).unwrap());
+    let monitor = Arc::new(Monitor::new());
+    let inbox = Inbox::new(verifier, queue.clone())
+        .with_job(|delivery| {
+            NewJob::new("shopify.orders_updated", delivery.body().clone())
+                .with_dedup_key(delivery.dedup_key())
+        })
+        .with_monitor(monitor.clone());
+    let gateway = axum::Router::new().route("/webhooks/shopify", inbox.into_route());
 
-    let mut outcomes = vec![
-        receive(&verifier, &queue).await,
-        receive(&verifier, &queue).await,
-    ];
+    let mut answers = vec![deliver(&gateway).await, deliver(&gateway).await];
     let barrier = Arc::new(Barrier::new(2));
     let concurrent: Vec<_> = (0..2)
         .map(|_| {
-            let (verifier, queue, barrier) = (verifier.clone(), queue.clone(), barrier.clone());
+            let (gateway, barrier) = (gateway.clone(), barrier.clone());
             tokio::spawn(async move {
                 barrier.wait().await;
-                receive(&verifier, &queue).await
+                deliver(&gateway).await
             })
         })
         .collect();
     for task in concurrent {
-        outcomes.push(task.await.unwrap());
+        answers.push(task.await.unwrap());
     }
-    let new = outcomes
-        .iter()
-        .filter(|o| matches!(o, Enqueued::New { .. }))
-        .count();
-    assert_eq!(new, 1, "{outcomes:?}");
-    assert_eq!(outcomes.len(), 4);
+    assert_eq!(answers, [StatusCode::OK; 4]);
+    assert_eq!(
+        queue.stats().await.unwrap().depth,
+        1,
+        "four copies, one job"
+    );
 
     let handled = Arc::new(AtomicUsize::new(0));
     let seen = handled.clone();
@@ -107,4 +111,11 @@ async fn four_copies_are_handled_once() {
         })
         .await;
     assert_eq!(handled.load(Ordering::SeqCst), 1);
+
+    // Shopify re-sends once more after the order was handled: answered, and dropped.
+    assert_eq!(deliver(&gateway).await, StatusCode::OK);
+    assert_eq!(queue.stats().await.unwrap().depth, 0);
+    let snapshot = monitor.snapshot();
+    let counters = &snapshot.integrations[0].counters;
+    assert_eq!((counters.verified, counters.duplicates), (5, 4));
 }

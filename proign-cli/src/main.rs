@@ -1,5 +1,6 @@
-//! The `proign` command, for people debugging deliveries: verify a captured webhook, or sign
-//! a body to send one.
+//! The `proign` command, for people debugging deliveries and operating the queue: verify a
+//! captured webhook, sign a body to send one, and inspect, redrive or purge the durable queue
+//! (`proign queue stats|list|dead|redrive|purge --db PATH`).
 //!
 //! `proign webhook verify` exits 0 when the delivery is genuine, 1 when it is rejected and 2
 //! on usage errors. Secrets are read only from environment variables or files, never from
@@ -10,10 +11,15 @@ use std::process::ExitCode;
 
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
+mod queue;
 mod webhook;
 
 #[derive(Debug, Parser)]
-#[command(name = "proign", version, about = "Verify and sign provider webhooks.")]
+#[command(
+    name = "proign",
+    version,
+    about = "Verify and sign provider webhooks; inspect and repair the queue."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -24,6 +30,9 @@ enum Command {
     /// Verify captured webhooks or sign fixtures.
     #[command(subcommand)]
     Webhook(WebhookCommand),
+    /// Inspect and repair a durable queue (a SQLite file or a PostgreSQL schema).
+    #[command(subcommand)]
+    Queue(queue::QueueCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -165,6 +174,7 @@ fn main() -> ExitCode {
             }
             webhook::sign(&args)
         }
+        Command::Queue(command) => queue::run(&command),
     };
     match result {
         Ok(outcome) => {

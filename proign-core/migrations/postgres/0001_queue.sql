@@ -2,7 +2,9 @@
 -- __SCHEMA__ (the queue replaces it with its configured, validated schema name).
 -- All times are milliseconds since the Unix epoch, read from the host's clock.
 -- A job is waiting when state = 0 and run_at <= now; while leased, run_at holds the lease's
--- expiry and lease_token the holder's token. state = 1 marks a dead letter.
+-- expiry and lease_token the holder's token. state = 1 marks a dead letter. state = 2 marks
+-- a finished job kept (without its payload) only so that its dedup key keeps refusing
+-- copies; run_at then holds when the marker may be removed.
 CREATE SCHEMA IF NOT EXISTS __SCHEMA__;
 
 CREATE TABLE IF NOT EXISTS __SCHEMA__.proign_jobs (

@@ -2,7 +2,7 @@
 //!
 //! | name | kind | labels |
 //! |---|---|---|
-//! | `proign_webhooks_received_total` | counter | `provider`, `topic`, `outcome` (`verified`, `rejected`) |
+//! | `proign_webhooks_received_total` | counter | `provider`, `topic`, `outcome` (`verified`, `duplicate`, `rejected`) |
 //! | `proign_webhooks_rejected_total` | counter | `provider`, `reason` |
 //! | `proign_calls_total` | counter | `provider`, `operation`, `outcome` (`success`, `failure`) |
 //! | `proign_call_duration_seconds` | histogram | `provider`, `operation` |
@@ -38,6 +38,7 @@ pub(super) fn delivery(provider: Provider, topic: &str, outcome: DeliveryOutcome
     let p = provider.as_str();
     let label = match outcome {
         DeliveryOutcome::Verified => "verified",
+        DeliveryOutcome::Duplicate => "duplicate",
         DeliveryOutcome::Rejected(reason) => {
             metrics::counter!("proign_webhooks_rejected_total", "provider" => p, "reason" => reason.to_owned())
                 .increment(1);

@@ -113,6 +113,12 @@ impl Integration {
                 self.last_success_at = Some(now);
                 self.topic(topic).last_success_at = Some(now);
             }
+            DeliveryOutcome::Duplicate => {
+                self.bump(topic, |c| {
+                    c.verified += 1;
+                    c.duplicates += 1;
+                });
+            }
             DeliveryOutcome::Rejected(reason) => {
                 self.bump(topic, |c| c.rejected += 1);
                 let reason = if self.rejected.contains_key(reason)

@@ -67,6 +67,8 @@ pub enum CallOutcome<'a> {
 pub enum DeliveryOutcome<'a> {
     /// The signature checked out.
     Verified,
+    /// The signature checked out, but the delivery repeats one already stored; it was dropped.
+    Duplicate,
     /// It was rejected for this reason (a short, stable name such as `bad_signature`).
     Rejected(&'a str),
 }

@@ -42,6 +42,8 @@ pub struct Counters {
     pub verified: u64,
     /// Deliveries rejected, for any reason.
     pub rejected: u64,
+    /// Verified deliveries that were copies of one already stored, and were dropped.
+    pub duplicates: u64,
     /// Jobs handled successfully (deliveries processed, events delivered).
     pub delivered: u64,
     /// Attempts that failed and were scheduled again.

@@ -24,7 +24,7 @@ macro_rules! queue_conformance {
             last_attempt_dead_letters_atomically, dedup_reports_duplicates, stale_lease_is_fenced,
             workers_never_share_a_job, redrive_resets_attempts_keeps_key,
             release_and_extend, dedup_claims_have_one_winner, checkpoints_and_schedules,
-            backlog_by_kind);
+            backlog_by_kind, jobs_lists_live_jobs);
     };
     (@each $factory:expr; $($check:ident),*) => {
         $(
@@ -42,7 +42,7 @@ macro_rules! queue_conformance {
 pub(crate) use queue_conformance;
 
 /// The names of the checks [`run_check`] knows.
-pub const CHECKS: [&str; 12] = [
+pub const CHECKS: [&str; 13] = [
     "enqueue_lease_ack",
     "unacked_job_returns_with_next_attempt",
     "retry_waits_for_its_time",
@@ -55,6 +55,7 @@ pub const CHECKS: [&str; 12] = [
     "dedup_claims_have_one_winner",
     "checkpoints_and_schedules",
     "backlog_by_kind",
+    "jobs_lists_live_jobs",
 ];
 
 /// Runs the check called `name` (one of [`CHECKS`]) on a fresh queue whose clock is `clock`.
@@ -80,6 +81,7 @@ where
         "dedup_claims_have_one_winner" => dedup_claims_have_one_winner(q, clock).await,
         "checkpoints_and_schedules" => checkpoints_and_schedules(q, clock).await,
         "backlog_by_kind" => backlog_by_kind(q, clock).await,
+        "jobs_lists_live_jobs" => jobs_lists_live_jobs(q, clock).await,
         other => panic!("no conformance check called {other}"),
     }
 }
@@ -215,7 +217,7 @@ pub async fn last_attempt_dead_letters_atomically<Q: Queue>(q: Arc<Q>, clock: Cl
     assert!(!q.purge_dead_letter(id2).await.unwrap());
 }
 
-pub async fn dedup_reports_duplicates<Q: Queue>(q: Arc<Q>, _clock: Clock) {
+pub async fn dedup_reports_duplicates<Q: Queue>(q: Arc<Q>, clock: Clock) {
     let job = NewJob::new("k", &b"x"[..]).with_dedup_key("shopify:order:1");
     let (id, _) = new_id(q.enqueue(job.clone()).await.unwrap());
     let dup = q.enqueue(job.clone()).await.unwrap();
@@ -223,10 +225,28 @@ pub async fn dedup_reports_duplicates<Q: Queue>(q: Arc<Q>, _clock: Clock) {
     assert_eq!(q.stats().await.unwrap().depth, 1);
     let lease = one(q.as_ref()).await;
     q.ack(&lease).await.unwrap();
-    assert!(matches!(
-        q.enqueue(job).await.unwrap(),
-        Enqueued::New { .. }
-    ));
+
+    // Field case B05: a copy arriving after the job finished is still a duplicate, for the
+    // whole retention window, and the finished job neither runs again nor counts anywhere.
+    assert_eq!(
+        q.enqueue(job.clone()).await.unwrap(),
+        Enqueued::Duplicate { existing: None }
+    );
+    clock.advance_secs(super::DEFAULT_DEDUP_RETENTION.as_secs() as i64 - 1);
+    assert_eq!(
+        q.enqueue(job.clone()).await.unwrap(),
+        Enqueued::Duplicate { existing: None }
+    );
+    assert!(q.lease(10, VIS).await.unwrap().is_empty());
+    let stats = q.stats().await.unwrap();
+    assert_eq!((stats.depth, stats.dead), (0, 0));
+    assert!(q.stats_by_kind().await.unwrap().is_empty());
+    assert!(q.dead_letters(None, 10).await.unwrap().is_empty());
+    clock.advance_secs(1);
+    let (again, _) = new_id(q.enqueue(job).await.unwrap());
+    assert!(again > id, "ids are never reused");
+
+    // Acked in a batch: the same.
     let batch = vec![
         NewJob::new("k", &b"a"[..]).with_dedup_key("b1"),
         NewJob::new("k", &b"b"[..]).with_dedup_key("b1"),
@@ -234,6 +254,18 @@ pub async fn dedup_reports_duplicates<Q: Queue>(q: Arc<Q>, _clock: Clock) {
     let out = q.enqueue_batch(batch).await.unwrap();
     assert!(matches!(out[0], Enqueued::New { .. }));
     assert!(matches!(out[1], Enqueued::Duplicate { .. }));
+    let leases = q.lease(10, VIS).await.unwrap();
+    assert_eq!(q.ack_batch(&leases).await.unwrap(), 2);
+    let copy = NewJob::new("k", &b"a"[..]).with_dedup_key("b1");
+    assert_eq!(
+        q.enqueue(copy).await.unwrap(),
+        Enqueued::Duplicate { existing: None }
+    );
+    // Jobs without a key leave nothing behind.
+    q.enqueue(NewJob::new("k", &b"c"[..])).await.unwrap();
+    let lease = one(q.as_ref()).await;
+    q.ack(&lease).await.unwrap();
+    assert_eq!(q.stats().await.unwrap().depth, 0);
 }
 
 pub async fn stale_lease_is_fenced<Q: Queue>(q: Arc<Q>, clock: Clock) {
@@ -440,4 +472,42 @@ pub async fn backlog_by_kind<Q: Queue>(q: Arc<Q>, clock: Clock) {
         kinds[1].oldest_enqueued_at,
         Some(leases[0].job().enqueued_at())
     );
+}
+
+pub async fn jobs_lists_live_jobs<Q: Queue>(q: Arc<Q>, _clock: Clock) {
+    use super::JobState;
+    let (leased, _) = new_id(q.enqueue(NewJob::new("a", &b"one"[..])).await.unwrap());
+    let (dead, _) = new_id(
+        q.enqueue(NewJob::new("b", &b"two"[..]).with_max_attempts(1))
+            .await
+            .unwrap(),
+    );
+    let leases = q.lease(2, VIS).await.unwrap();
+    let (hold, kill): (Vec<_>, Vec<_>) = leases.into_iter().partition(|l| l.job().id() == leased);
+    q.dead_letter(&kill[0], "gone").await.unwrap();
+    let (later, _) = new_id(
+        q.enqueue(NewJob::new("c", &b"three!"[..]).with_delay(Duration::from_secs(60)))
+            .await
+            .unwrap(),
+    );
+    let (now, _) = new_id(q.enqueue(NewJob::new("d", &b""[..])).await.unwrap());
+
+    let jobs = q.jobs(None, 10).await.unwrap();
+    let seen: Vec<_> = jobs.iter().map(|j| (j.id, j.state)).collect();
+    assert_eq!(
+        seen,
+        [
+            (leased, JobState::Leased),
+            (later, JobState::Scheduled),
+            (now, JobState::Waiting)
+        ],
+        "the dead letter {dead} is not listed"
+    );
+    assert_eq!((jobs[0].attempts, jobs[0].payload_bytes), (1, 3));
+    assert_eq!((jobs[1].kind.as_str(), jobs[1].payload_bytes), ("c", 6));
+    let page = q.jobs(Some(leased), 1).await.unwrap();
+    assert_eq!(page.len(), 1);
+    assert_eq!(page[0].id, later);
+    q.ack(&hold[0]).await.unwrap();
+    assert_eq!(q.jobs(None, 10).await.unwrap().len(), 2);
 }

@@ -54,6 +54,11 @@ impl NewJob {
         }
     }
 
+    /// The kind given to [`Self::new`].
+    pub fn kind(&self) -> &str {
+        &self.kind
+    }
+
     /// Makes the job due only after `delay`.
     pub fn with_delay(mut self, delay: Duration) -> Self {
         self.delay = delay;
@@ -61,7 +66,10 @@ impl NewJob {
     }
 
     /// A second job with the same key is reported as a duplicate while the first is stored
-    /// (waiting, leased or dead-lettered).
+    /// (waiting, leased or dead-lettered) and, once it is acked, for the queue's dedup
+    /// retention ([`DEFAULT_DEDUP_RETENTION`](super::DEFAULT_DEDUP_RETENTION) unless the
+    /// backend is told otherwise): a provider re-sending a delivery that was already handled
+    /// does not get it handled twice.
     pub fn with_dedup_key(mut self, key: impl Into<String>) -> Self {
         self.dedup_key = Some(key.into());
         self
@@ -245,6 +253,104 @@ pub struct DeadLetter {
     pub enqueued_at: UnixMillis,
     /// When it was dead-lettered.
     pub dead_at: UnixMillis,
+}
+
+/// Where a job still in the queue stands, as [`Queue::jobs`](super::Queue::jobs) lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobState {
+    /// Due now: the next lease may take it.
+    Waiting,
+    /// Due later (a delay or a retry's backoff).
+    Scheduled,
+    /// Held by a worker until its lease expires.
+    Leased,
+}
+
+impl JobState {
+    /// The state of a live job due (or leased until) `run_at`, at `now`.
+    pub(crate) fn at(leased: bool, run_at: UnixMillis, now: UnixMillis) -> Self {
+        match (leased, run_at > now) {
+            (true, true) => Self::Leased,
+            (false, true) => Self::Scheduled,
+            (_, false) => Self::Waiting,
+        }
+    }
+
+    /// `waiting`, `scheduled` or `leased`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Waiting => "waiting",
+            Self::Scheduled => "scheduled",
+            Self::Leased => "leased",
+        }
+    }
+}
+
+/// A job still in the queue (not dead), without its payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JobSummary {
+    /// Its id.
+    pub id: JobId,
+    /// Its kind.
+    pub kind: String,
+    /// Where it stands.
+    pub state: JobState,
+    /// The attempts started so far.
+    pub attempts: u32,
+    /// The attempts it has.
+    pub max_attempts: u32,
+    /// When it is due (waiting, scheduled) or its lease ends (leased).
+    pub run_at: UnixMillis,
+    /// When it was enqueued.
+    pub enqueued_at: UnixMillis,
+    /// The error of its last failed attempt, redacted and at most 1 KiB.
+    pub last_error: Option<String>,
+    /// The size of its payload in bytes.
+    pub payload_bytes: u64,
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+impl JobSummary {
+    /// Reads a row of `id, kind, attempts, max_attempts, run_at, enqueued_at, last_error,
+    /// payload length, lease token set` as either database backend selects it.
+    pub(crate) fn from_row<R>(row: &R, now: UnixMillis) -> Result<Self, QueueError>
+    where
+        R: sqlx::Row,
+        usize: sqlx::ColumnIndex<R>,
+        for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        for<'r> bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    {
+        let read = || -> Result<_, sqlx::Error> {
+            let number = |i: usize| row.try_get::<i64, _>(i);
+            Ok((
+                number(0)?,
+                row.try_get::<String, _>(1)?,
+                [number(2)?, number(3)?, number(4)?, number(5)?, number(7)?],
+                row.try_get::<Option<String>, _>(6)?,
+                row.try_get::<bool, _>(8)?,
+            ))
+        };
+        let (id, kind, [attempts, max_attempts, run_at, enqueued_at, len], last_error, leased) =
+            read().map_err(QueueError::storage("read a job"))?;
+        let count = |n: i64| {
+            u32::try_from(n).map_err(|_| QueueError::Corrupt {
+                what: "attempt count",
+            })
+        };
+        Ok(Self {
+            id: JobId(id),
+            kind,
+            state: JobState::at(leased, run_at, now),
+            attempts: count(attempts)?,
+            max_attempts: count(max_attempts)?,
+            run_at,
+            enqueued_at,
+            last_error,
+            payload_bytes: u64::try_from(len).unwrap_or_default(),
+        })
+    }
 }
 
 /// The backlog of one job kind.

@@ -56,8 +56,8 @@ use std::time::Duration;
 
 pub use error::QueueError;
 pub use job::{
-    DeadLetter, Enqueued, Job, JobId, KindStats, Lease, LeaseToken, NewJob, QueueStats,
-    RetryOutcome, UnixMillis,
+    DeadLetter, Enqueued, Job, JobId, JobState, JobSummary, KindStats, Lease, LeaseToken, NewJob,
+    QueueStats, RetryOutcome, UnixMillis,
 };
 pub use memory::MemoryQueue;
 pub use redact::{MAX_ERROR_BYTES, redact_error};
@@ -68,6 +68,12 @@ pub const MAX_LEASE_BATCH: usize = 1_000;
 /// How often the database backends look for final attempts whose lease ran out.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) const SWEEP_EVERY_MS: i64 = 1_000;
+
+/// How long the database backends keep a finished job's dedup key, unless told otherwise:
+/// three days, the longest any supported provider keeps re-sending a delivery (Stripe).
+/// A copy arriving within it is reported as a duplicate even though the job is done.
+pub const DEFAULT_DEDUP_RETENTION: std::time::Duration =
+    std::time::Duration::from_secs(3 * 24 * 3600);
 
 /// The most kinds [`Queue::stats_by_kind`] reports.
 pub const MAX_KINDS: usize = 1_000;
@@ -156,6 +162,14 @@ pub trait Queue: Send + Sync + 'static {
 
     /// Gives a leased job back without counting the attempt (used at shutdown).
     fn release(&self, lease: &Lease) -> impl Future<Output = Result<(), QueueError>> + Send;
+
+    /// Jobs still in the queue (waiting, scheduled or leased; not dead), in id order,
+    /// starting after `after`, at most `limit` (capped at 1,000); payloads are not read.
+    fn jobs(
+        &self,
+        after: Option<JobId>,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<JobSummary>, QueueError>> + Send;
 
     /// Dead letters in id order, starting after `after`, at most `limit` (capped at 1,000).
     fn dead_letters(

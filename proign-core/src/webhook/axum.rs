@@ -91,42 +91,46 @@ where
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let verifier = Arc::<V>::from_ref(state);
-        let provider = verifier.provider();
-        let limit = verifier.body_limit();
-        let (parts, body) = req.into_parts();
-        let declared = parts
-            .headers
-            .get(axum::http::header::CONTENT_LENGTH)
-            .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
-        if declared.is_some_and(|len| len > limit as u64) {
-            tracing::debug!(%provider, "webhook body declared larger than the limit");
-            return Err(Rejection {
-                status: StatusCode::PAYLOAD_TOO_LARGE,
-                error: None,
-            });
-        }
-        let body = axum::body::to_bytes(body, limit).await.map_err(|err| {
-            let too_large = is_length_limit(&err);
-            tracing::debug!(%provider, too_large, "webhook body could not be read");
-            Rejection {
-                status: if too_large {
-                    StatusCode::PAYLOAD_TOO_LARGE
-                } else {
-                    StatusCode::BAD_REQUEST
-                },
-                error: None,
-            }
-        })?;
-        match verifier.verify(&parts.headers, body) {
-            Ok(output) => Ok(Self(output)),
-            Err(error) => {
-                tracing::debug!(%provider, reason = %error.reason(), %error, "webhook rejected");
-                Err(Rejection {
-                    status: StatusCode::from_u16(error.status_code())
-                        .unwrap_or(StatusCode::UNAUTHORIZED),
-                    error: Some(error),
-                })
-            }
-        }
+        read_and_verify(verifier.as_ref(), req).await.map(Self)
     }
+}
+
+/// Reads the body of `req` (never more than the verifier's limit) and verifies it.
+pub(crate) async fn read_and_verify<V: WebhookVerifier>(
+    verifier: &V,
+    req: Request,
+) -> Result<V::Output, Rejection> {
+    let provider = verifier.provider();
+    let limit = verifier.body_limit();
+    let (parts, body) = req.into_parts();
+    let declared = parts
+        .headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        tracing::debug!(%provider, "webhook body declared larger than the limit");
+        return Err(Rejection {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            error: None,
+        });
+    }
+    let body = axum::body::to_bytes(body, limit).await.map_err(|err| {
+        let too_large = is_length_limit(&err);
+        tracing::debug!(%provider, too_large, "webhook body could not be read");
+        Rejection {
+            status: if too_large {
+                StatusCode::PAYLOAD_TOO_LARGE
+            } else {
+                StatusCode::BAD_REQUEST
+            },
+            error: None,
+        }
+    })?;
+    verifier.verify(&parts.headers, body).map_err(|error| {
+        tracing::debug!(%provider, reason = %error.reason(), %error, "webhook rejected");
+        Rejection {
+            status: StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::UNAUTHORIZED),
+            error: Some(error),
+        }
+    })
 }

@@ -36,6 +36,8 @@
 pub mod axum;
 mod error;
 pub mod headers;
+#[cfg(feature = "axum")]
+pub mod inbox;
 mod keys;
 mod mac;
 pub mod standard;

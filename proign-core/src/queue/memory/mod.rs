@@ -10,9 +10,9 @@ use tokio::sync::Notify;
 
 use super::stores::Checkpoint;
 use super::{
-    DeadLetter, Enqueued, Job, JobId, KindStats, Lease, LeaseToken, MAX_KINDS, MAX_LEASE_BATCH,
-    NewJob, Queue, QueueError, QueueStats, RetryOutcome, UnixMillis, after, new_token, now_millis,
-    redact_error,
+    DeadLetter, Enqueued, Job, JobId, JobState, JobSummary, KindStats, Lease, LeaseToken,
+    MAX_KINDS, MAX_LEASE_BATCH, NewJob, Queue, QueueError, QueueStats, RetryOutcome, UnixMillis,
+    after, new_token, now_millis, redact_error,
 };
 use crate::clock::{self, SharedClock};
 
@@ -25,6 +25,7 @@ use crate::clock::{self, SharedClock};
 pub struct MemoryQueue {
     clock: SharedClock,
     capacity: usize,
+    dedup_retention: Duration,
     state: Mutex<State>,
     notify: Notify,
 }
@@ -34,6 +35,8 @@ struct State {
     next_id: i64,
     jobs: BTreeMap<JobId, Entry>,
     by_dedup: HashMap<String, JobId>,
+    /// Dedup keys of acked jobs, with when they stop refusing copies.
+    finished: HashMap<String, UnixMillis>,
     claims: HashMap<(String, String), UnixMillis>,
     checkpoints: HashMap<String, Checkpoint>,
     schedules: BTreeMap<String, UnixMillis>,
@@ -68,6 +71,7 @@ impl MemoryQueue {
         Self {
             clock,
             capacity: Self::DEFAULT_CAPACITY,
+            dedup_retention: super::DEFAULT_DEDUP_RETENTION,
             state: Mutex::new(State::default()),
             notify: Notify::new(),
         }
@@ -76,6 +80,14 @@ impl MemoryQueue {
     /// Sets how many jobs (dead letters included) it holds at most.
     pub fn with_capacity(mut self, capacity: usize) -> Self {
         self.capacity = capacity;
+        self
+    }
+
+    /// Keeps an acked job's dedup key for `retention` (default
+    /// [`DEFAULT_DEDUP_RETENTION`](super::DEFAULT_DEDUP_RETENTION)), as the database backends
+    /// do; at most [`Self::with_capacity`] keys are kept, the oldest dropped first.
+    pub fn with_dedup_retention(mut self, retention: Duration) -> Self {
+        self.dedup_retention = retention;
         self
     }
 
@@ -126,12 +138,19 @@ impl Queue for MemoryQueue {
         let idempotency_key = job.validate()?;
         let now = self.now();
         let mut state = self.state();
-        if let Some(key) = &job.dedup_key
-            && let Some(existing) = state.by_dedup.get(key)
-        {
-            return Ok(Enqueued::Duplicate {
-                existing: Some(*existing),
-            });
+        if let Some(key) = &job.dedup_key {
+            if let Some(existing) = state.by_dedup.get(key) {
+                return Ok(Enqueued::Duplicate {
+                    existing: Some(*existing),
+                });
+            }
+            match state.finished.get(key) {
+                Some(until) if *until > now => return Ok(Enqueued::Duplicate { existing: None }),
+                Some(_) => {
+                    state.finished.remove(key);
+                }
+                None => {}
+            }
         }
         if state.jobs.len() >= self.capacity {
             return Err(QueueError::Full {
@@ -210,7 +229,25 @@ impl Queue for MemoryQueue {
     async fn ack(&self, lease: &Lease) -> Result<(), QueueError> {
         let mut state = self.state();
         Self::held(&mut state, lease)?;
-        Self::remove(&mut state, lease.job.id);
+        let entry = Self::remove(&mut state, lease.job.id);
+        if let Some(key) = entry.and_then(|e| e.dedup_key)
+            && !self.dedup_retention.is_zero()
+        {
+            let now = self.now();
+            if state.finished.len() >= self.capacity {
+                state.finished.retain(|_, until| *until > now);
+            }
+            if state.finished.len() >= self.capacity
+                && let Some(oldest) = state
+                    .finished
+                    .iter()
+                    .min_by_key(|(_, until)| **until)
+                    .map(|(k, _)| k.clone())
+            {
+                state.finished.remove(&oldest);
+            }
+            state.finished.insert(key, after(now, self.dedup_retention));
+        }
         Ok(())
     }
 
@@ -260,6 +297,34 @@ impl Queue for MemoryQueue {
         drop(state);
         self.notify.notify_waiters();
         Ok(())
+    }
+
+    async fn jobs(
+        &self,
+        after: Option<JobId>,
+        limit: usize,
+    ) -> Result<Vec<JobSummary>, QueueError> {
+        let now = self.now();
+        let state = self.state();
+        let from = after.map_or(JobId(i64::MIN), |id| JobId(id.0.saturating_add(1)));
+        Ok(state
+            .jobs
+            .range(from..)
+            .map(|(_, e)| e)
+            .filter(|e| e.dead_at.is_none())
+            .take(limit.min(1_000))
+            .map(|e| JobSummary {
+                id: e.job.id,
+                kind: e.job.kind.clone(),
+                state: JobState::at(e.token.is_some(), e.run_at, now),
+                attempts: e.job.attempt,
+                max_attempts: e.job.max_attempts,
+                run_at: e.run_at,
+                enqueued_at: e.job.enqueued_at,
+                last_error: e.job.last_error.clone(),
+                payload_bytes: e.job.payload.len() as u64,
+            })
+            .collect())
     }
 
     async fn dead_letters(

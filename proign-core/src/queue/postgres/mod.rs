@@ -30,6 +30,7 @@ mod queue;
 mod stores;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use sqlx::postgres::{PgListener, PgPool, PgRow};
 use sqlx::{PgConnection, Row as _};
@@ -54,6 +55,7 @@ pub struct PgQueue {
     schema: Arc<str>,
     channel: Arc<str>,
     listener: Arc<Mutex<Option<PgListener>>>,
+    dedup_retention: Duration,
 }
 
 impl PgQueue {
@@ -78,7 +80,18 @@ impl PgQueue {
             schema: schema.into(),
             channel: format!("{schema}_proign_jobs").into(),
             listener: Arc::new(Mutex::new(None)),
+            dedup_retention: super::DEFAULT_DEDUP_RETENTION,
         })
+    }
+
+    /// Keeps a finished job's dedup key for `retention` after its ack (default
+    /// [`DEFAULT_DEDUP_RETENTION`](super::DEFAULT_DEDUP_RETENTION)), so a copy of a delivery
+    /// that arrives after its job is done is still dropped. The key is kept in the job's own
+    /// row, which the ack turns into a payload-free marker in the same statement; the marker
+    /// is removed once `retention` has passed. `Duration::ZERO` deletes the row at the ack.
+    pub fn with_dedup_retention(mut self, retention: Duration) -> Self {
+        self.dedup_retention = retention;
+        self
     }
 
     /// Reads time from `clock` instead of the system clock.
@@ -138,6 +151,18 @@ impl PgQueue {
         now: UnixMillis,
     ) -> Result<Enqueued, QueueError> {
         let idempotency_key = job.validate()?;
+        if let Some(key) = &job.dedup_key {
+            // A finished job's marker whose retention has passed no longer blocks its key.
+            let sql = self.sql(
+                "DELETE FROM {s}.proign_jobs WHERE dedup_key = $1 AND state = 2 AND run_at <= $2",
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(key)
+                .bind(now)
+                .execute(&mut *conn)
+                .await
+                .map_err(QueueError::storage("expire a finished job's dedup key"))?;
+        }
         let sql = self.sql(
             "INSERT INTO {s}.proign_jobs (kind, payload, dedup_key, idempotency_key, \
              max_attempts, run_at, enqueued_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
@@ -160,7 +185,7 @@ impl PgQueue {
                 idempotency_key,
             });
         }
-        let sql = self.sql("SELECT id FROM {s}.proign_jobs WHERE dedup_key = $1");
+        let sql = self.sql("SELECT id FROM {s}.proign_jobs WHERE dedup_key = $1 AND state < 2");
         let existing: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
             .bind(&job.dedup_key)
             .fetch_optional(&mut *conn)

@@ -8,12 +8,40 @@ use sqlx::postgres::PgListener;
 use super::{PgQueue, raw};
 use crate::queue::job::kind_stats;
 use crate::queue::{
-    DeadLetter, Enqueued, JobId, KindStats, Lease, MAX_KINDS, MAX_LEASE_BATCH, NewJob, Queue,
-    QueueError, QueueStats, RetryOutcome, UnixMillis, after, new_token, redact_error,
+    DeadLetter, Enqueued, JobId, JobSummary, KindStats, Lease, LeaseToken, MAX_KINDS,
+    MAX_LEASE_BATCH, NewJob, Queue, QueueError, QueueStats, RetryOutcome, UnixMillis, after,
+    new_token, redact_error,
 };
 
 fn lost(lease: &Lease) -> QueueError {
     QueueError::LeaseLost { id: lease.job.id }
+}
+
+impl PgQueue {
+    /// Acks the jobs `ids` held by `token` in one statement: deletes those without a dedup
+    /// key and turns the others into markers kept for the dedup retention. Both parts only
+    /// touch rows still held by `token`, so a job is finished once.
+    async fn finish(&self, token: LeaseToken, ids: Vec<i64>) -> Result<usize, QueueError> {
+        let now = self.now();
+        let sql = self.sql(
+            "WITH gone AS (DELETE FROM {s}.proign_jobs WHERE lease_token = $1 AND state = 0 \
+             AND id = ANY($2) AND (dedup_key IS NULL OR NOT $3) RETURNING id), \
+             kept AS (UPDATE {s}.proign_jobs SET state = 2, payload = '', lease_token = NULL, \
+             last_error = NULL, dead_at = $4, run_at = $5 WHERE lease_token = $1 AND state = 0 \
+             AND id = ANY($2) AND dedup_key IS NOT NULL AND $3 RETURNING id) \
+             SELECT (SELECT COUNT(*) FROM gone) + (SELECT COUNT(*) FROM kept)",
+        );
+        let done: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(token.0)
+            .bind(ids)
+            .bind(!self.dedup_retention.is_zero())
+            .bind(now)
+            .bind(after(now, self.dedup_retention))
+            .fetch_one(&self.pool)
+            .await
+            .map_err(QueueError::storage("ack jobs"))?;
+        Ok(usize::try_from(done).unwrap_or(usize::MAX))
+    }
 }
 
 impl Queue for PgQueue {
@@ -58,6 +86,12 @@ impl Queue for PgQueue {
                 .execute(&self.pool)
                 .await
                 .map_err(QueueError::storage("dead-letter expired final attempts"))?;
+            let expired = self.sql("DELETE FROM {s}.proign_jobs WHERE state = 2 AND run_at <= $1");
+            sqlx::query(sqlx::AssertSqlSafe(expired))
+                .bind(now)
+                .execute(&self.pool)
+                .await
+                .map_err(QueueError::storage("remove expired dedup markers"))?;
         }
         let sql = self
             .sql(
@@ -88,15 +122,7 @@ impl Queue for PgQueue {
     }
 
     async fn ack(&self, lease: &Lease) -> Result<(), QueueError> {
-        let sql = self
-            .sql("DELETE FROM {s}.proign_jobs WHERE id = $1 AND lease_token = $2 AND state = 0");
-        let done = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(lease.job.id.0)
-            .bind(lease.token.0)
-            .execute(&self.pool)
-            .await
-            .map_err(QueueError::storage("ack a job"))?;
-        if done.rows_affected() == 0 {
+        if self.finish(lease.token, vec![lease.job.id.0]).await? == 0 {
             return Err(lost(lease));
         }
         Ok(())
@@ -107,22 +133,13 @@ impl Queue for PgQueue {
         let mut tokens: Vec<_> = leases.iter().map(|l| l.token).collect();
         tokens.sort_unstable_by_key(|t| t.0);
         tokens.dedup();
-        let sql = self.sql(
-            "DELETE FROM {s}.proign_jobs WHERE lease_token = $1 AND state = 0 AND id = ANY($2)",
-        );
         for token in tokens {
             let ids: Vec<i64> = leases
                 .iter()
                 .filter(|l| l.token == token)
                 .map(|l| l.job.id.0)
                 .collect();
-            let done = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(token.0)
-                .bind(ids)
-                .execute(&self.pool)
-                .await
-                .map_err(QueueError::storage("ack jobs"))?;
-            held += usize::try_from(done.rows_affected()).unwrap_or(usize::MAX);
+            held += self.finish(token, ids).await?;
         }
         Ok(held)
     }
@@ -211,6 +228,26 @@ impl Queue for PgQueue {
             return Err(lost(lease));
         }
         Ok(())
+    }
+
+    async fn jobs(
+        &self,
+        after: Option<JobId>,
+        limit: usize,
+    ) -> Result<Vec<JobSummary>, QueueError> {
+        let now = self.now();
+        let sql = self.sql(
+            "SELECT id, kind, attempts, max_attempts, run_at, enqueued_at, last_error, \
+             octet_length(payload)::BIGINT, lease_token IS NOT NULL FROM {s}.proign_jobs \
+             WHERE state = 0 AND id > $1 ORDER BY id LIMIT $2",
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(after.map_or(i64::MIN, |id| id.0))
+            .bind(i64::try_from(limit.min(1_000)).unwrap_or(1_000))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(QueueError::storage("list jobs"))?;
+        rows.iter().map(|r| JobSummary::from_row(r, now)).collect()
     }
 
     async fn dead_letters(
@@ -308,7 +345,7 @@ impl Queue for PgQueue {
     async fn stats_by_kind(&self) -> Result<Vec<KindStats>, QueueError> {
         let sql = self.sql(
             "SELECT kind, COUNT(*) FILTER (WHERE state = 0), COUNT(*) FILTER (WHERE state = 1), \
-             MIN(enqueued_at) FILTER (WHERE state = 0) FROM {s}.proign_jobs \
+             MIN(enqueued_at) FILTER (WHERE state = 0) FROM {s}.proign_jobs WHERE state < 2 \
              GROUP BY kind ORDER BY kind LIMIT $1",
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))

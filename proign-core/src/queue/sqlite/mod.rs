@@ -43,6 +43,7 @@ pub struct SqliteQueue {
     clock: SharedClock,
     last_sweep: std::sync::Arc<std::sync::atomic::AtomicI64>,
     notify: std::sync::Arc<Notify>,
+    dedup_retention: Duration,
 }
 
 impl SqliteQueue {
@@ -80,7 +81,18 @@ impl SqliteQueue {
             clock: clock::system(),
             last_sweep: std::sync::Arc::new(std::sync::atomic::AtomicI64::new(i64::MIN)),
             notify: std::sync::Arc::new(Notify::new()),
+            dedup_retention: super::DEFAULT_DEDUP_RETENTION,
         }
+    }
+
+    /// Keeps a finished job's dedup key for `retention` after its ack (default
+    /// [`DEFAULT_DEDUP_RETENTION`](super::DEFAULT_DEDUP_RETENTION)), so a copy of a delivery
+    /// that arrives after its job is done is still dropped. The key is kept in the job's own
+    /// row, which the ack turns into a payload-free marker in the same statement; the marker
+    /// is removed once `retention` has passed. `Duration::ZERO` deletes the row at the ack.
+    pub fn with_dedup_retention(mut self, retention: Duration) -> Self {
+        self.dedup_retention = retention;
+        self
     }
 
     /// Reads time from `clock` instead of the system clock.

@@ -7,8 +7,9 @@ use sqlx::Row as _;
 use super::{COLUMNS, SqliteQueue, raw};
 use crate::queue::job::kind_stats;
 use crate::queue::{
-    DeadLetter, Enqueued, JobId, KindStats, Lease, MAX_KINDS, MAX_LEASE_BATCH, NewJob, Queue,
-    QueueError, QueueStats, RetryOutcome, UnixMillis, after, new_token, redact_error,
+    DeadLetter, Enqueued, JobId, JobSummary, KindStats, Lease, LeaseToken, MAX_KINDS,
+    MAX_LEASE_BATCH, NewJob, Queue, QueueError, QueueStats, RetryOutcome, UnixMillis, after,
+    new_token, redact_error,
 };
 
 fn ids_json(leases: &[&Lease]) -> String {
@@ -22,6 +23,15 @@ pub(super) async fn insert(
     now: UnixMillis,
 ) -> Result<Enqueued, QueueError> {
     let idempotency_key = job.validate()?;
+    if let Some(key) = &job.dedup_key {
+        // A finished job's marker whose retention has passed no longer blocks its key.
+        sqlx::query("DELETE FROM proign_jobs WHERE dedup_key = ?1 AND state = 2 AND run_at <= ?2")
+            .bind(key)
+            .bind(now)
+            .execute(&mut *conn)
+            .await
+            .map_err(QueueError::storage("expire a finished job's dedup key"))?;
+    }
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO proign_jobs (kind, payload, dedup_key, idempotency_key, max_attempts, \
          run_at, enqueued_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
@@ -44,7 +54,7 @@ pub(super) async fn insert(
         });
     }
     let existing: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM proign_jobs WHERE dedup_key = ?1")
+        sqlx::query_scalar("SELECT id FROM proign_jobs WHERE dedup_key = ?1 AND state < 2")
             .bind(&job.dedup_key)
             .fetch_optional(&mut *conn)
             .await
@@ -52,6 +62,45 @@ pub(super) async fn insert(
     Ok(Enqueued::Duplicate {
         existing: existing.map(JobId),
     })
+}
+
+impl SqliteQueue {
+    /// Acks the jobs `ids` (one id, or a JSON array of ids) held by `token`: deletes those
+    /// without a dedup key and turns the others into markers kept for the dedup retention.
+    /// Each statement only touches rows still held by `token`, so a job is finished once.
+    async fn finish(&self, token: LeaseToken, ids: &str) -> Result<usize, QueueError> {
+        let now = self.now();
+        let keep = !self.dedup_retention.is_zero();
+        let deleted = sqlx::query(
+            "DELETE FROM proign_jobs WHERE lease_token = ?1 AND state = 0 \
+             AND id IN (SELECT value FROM json_each(?2)) AND (dedup_key IS NULL OR ?3 = 0)",
+        )
+        .bind(token.0)
+        .bind(ids)
+        .bind(keep)
+        .execute(&self.pool)
+        .await
+        .map_err(QueueError::storage("ack jobs"))?
+        .rows_affected();
+        let kept = if keep {
+            sqlx::query(
+                "UPDATE proign_jobs SET state = 2, payload = x'', lease_token = NULL, \
+                 last_error = NULL, dead_at = ?3, run_at = ?4 WHERE lease_token = ?1 \
+                 AND state = 0 AND id IN (SELECT value FROM json_each(?2))",
+            )
+            .bind(token.0)
+            .bind(ids)
+            .bind(now)
+            .bind(after(now, self.dedup_retention))
+            .execute(&self.pool)
+            .await
+            .map_err(QueueError::storage("ack jobs"))?
+            .rows_affected()
+        } else {
+            0
+        };
+        Ok(usize::try_from(deleted + kept).unwrap_or(usize::MAX))
+    }
 }
 
 impl Queue for SqliteQueue {
@@ -98,6 +147,11 @@ impl Queue for SqliteQueue {
             .execute(&self.pool)
             .await
             .map_err(QueueError::storage("dead-letter expired final attempts"))?;
+            sqlx::query("DELETE FROM proign_jobs WHERE state = 2 AND run_at <= ?1")
+                .bind(now)
+                .execute(&self.pool)
+                .await
+                .map_err(QueueError::storage("remove expired dedup markers"))?;
         }
         let sql = format!(
             "UPDATE proign_jobs SET attempts = attempts + 1, run_at = ?1, lease_token = ?2 \
@@ -122,14 +176,11 @@ impl Queue for SqliteQueue {
     }
 
     async fn ack(&self, lease: &Lease) -> Result<(), QueueError> {
-        let done =
-            sqlx::query("DELETE FROM proign_jobs WHERE id = ?1 AND lease_token = ?2 AND state = 0")
-                .bind(lease.job.id.0)
-                .bind(lease.token.0)
-                .execute(&self.pool)
-                .await
-                .map_err(QueueError::storage("ack a job"))?;
-        if done.rows_affected() == 0 {
+        if self
+            .finish(lease.token, &lease.job.id.0.to_string())
+            .await?
+            == 0
+        {
             return Err(QueueError::LeaseLost { id: lease.job.id });
         }
         Ok(())
@@ -142,16 +193,7 @@ impl Queue for SqliteQueue {
         tokens.dedup();
         for token in tokens {
             let group: Vec<&Lease> = leases.iter().filter(|l| l.token == token).collect();
-            let done = sqlx::query(
-                "DELETE FROM proign_jobs WHERE lease_token = ?1 AND state = 0 \
-                 AND id IN (SELECT value FROM json_each(?2))",
-            )
-            .bind(token.0)
-            .bind(ids_json(&group))
-            .execute(&self.pool)
-            .await
-            .map_err(QueueError::storage("ack jobs"))?;
-            held += usize::try_from(done.rows_affected()).unwrap_or(usize::MAX);
+            held += self.finish(token, &ids_json(&group)).await?;
         }
         Ok(held)
     }
@@ -236,6 +278,25 @@ impl Queue for SqliteQueue {
         }
         self.notify.notify_waiters();
         Ok(())
+    }
+
+    async fn jobs(
+        &self,
+        after: Option<JobId>,
+        limit: usize,
+    ) -> Result<Vec<JobSummary>, QueueError> {
+        let now = self.now();
+        let rows = sqlx::query(
+            "SELECT id, kind, attempts, max_attempts, run_at, enqueued_at, last_error, \
+             length(payload), lease_token IS NOT NULL FROM proign_jobs \
+             WHERE state = 0 AND id > ?1 ORDER BY id LIMIT ?2",
+        )
+        .bind(after.map_or(i64::MIN, |id| id.0))
+        .bind(i64::try_from(limit.min(1_000)).unwrap_or(1_000))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(QueueError::storage("list jobs"))?;
+        rows.iter().map(|r| JobSummary::from_row(r, now)).collect()
     }
 
     async fn dead_letters(
@@ -325,7 +386,7 @@ impl Queue for SqliteQueue {
     async fn stats_by_kind(&self) -> Result<Vec<KindStats>, QueueError> {
         let rows = sqlx::query(
             "SELECT kind, COALESCE(SUM(state = 0), 0), COALESCE(SUM(state = 1), 0), \
-             MIN(CASE WHEN state = 0 THEN enqueued_at END) FROM proign_jobs \
+             MIN(CASE WHEN state = 0 THEN enqueued_at END) FROM proign_jobs WHERE state < 2 \
              GROUP BY kind ORDER BY kind LIMIT ?1",
         )
         .bind(i64::try_from(MAX_KINDS).unwrap_or(1_000))

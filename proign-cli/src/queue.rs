@@ -1,0 +1,454 @@
+//! `proign queue …`: inspect and repair a durable queue (SQLite file or PostgreSQL schema).
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use proign_core::queue::postgres::PgQueue;
+use proign_core::queue::sqlite::SqliteQueue;
+use proign_core::queue::{DeadLetter, JobId, Queue, QueueError, UnixMillis};
+use serde::Serialize;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+use crate::webhook::{Outcome, Usage};
+
+/// Where the queue lives.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub(crate) struct Target {
+    /// The SQLite queue file (it must exist).
+    #[arg(long, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// A PostgreSQL URL without a password (use --postgres-env for one that has a password).
+    #[arg(long, value_name = "URL")]
+    postgres: Option<String>,
+    /// Read the PostgreSQL URL from this environment variable.
+    #[arg(long, value_name = "VAR")]
+    postgres_env: Option<String>,
+}
+
+/// The PostgreSQL schema holding the queue.
+#[derive(Debug, Args)]
+pub(crate) struct Common {
+    #[command(flatten)]
+    target: Target,
+    /// The PostgreSQL schema holding the queue's tables.
+    #[arg(long, default_value = "proign")]
+    schema: String,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// What to do with the queue.
+#[derive(Debug, Subcommand)]
+pub(crate) enum QueueCommand {
+    /// Depth, leased jobs, dead letters and the oldest job's age, in all and per kind.
+    Stats(Common),
+    /// The jobs still in the queue (waiting, scheduled, leased), without payloads.
+    List(Page),
+    /// The dead letters, or one of them with --id.
+    Dead(DeadArgs),
+    /// Put dead letters back in the queue, due now, attempts reset, idempotency key kept.
+    Redrive(Pick),
+    /// Delete dead letters for good.
+    Purge(Pick),
+}
+
+/// A page of a listing.
+#[derive(Debug, Args)]
+pub(crate) struct Page {
+    #[command(flatten)]
+    common: Common,
+    /// Start after this job id.
+    #[arg(long, value_name = "ID")]
+    after: Option<i64>,
+    /// At most this many (1 to 1,000).
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    limit: u16,
+}
+
+/// `queue dead`.
+#[derive(Debug, Args)]
+pub(crate) struct DeadArgs {
+    #[command(flatten)]
+    page: Page,
+    /// Show this dead letter only, with its whole last error.
+    #[arg(long, value_name = "ID", conflicts_with = "after")]
+    id: Option<i64>,
+}
+
+/// Which dead letters.
+#[derive(Debug, Args)]
+pub(crate) struct Pick {
+    #[command(flatten)]
+    common: Common,
+    /// Dead-letter ids.
+    #[arg(
+        value_name = "ID",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
+    ids: Vec<i64>,
+    /// Every dead letter.
+    #[arg(long)]
+    all: bool,
+}
+
+impl QueueCommand {
+    fn common(&self) -> &Common {
+        match self {
+            Self::Stats(common) => common,
+            Self::List(page) => &page.common,
+            Self::Dead(dead) => &dead.page.common,
+            Self::Redrive(pick) | Self::Purge(pick) => &pick.common,
+        }
+    }
+}
+
+/// Runs one `proign queue` command.
+pub(crate) fn run(command: &QueueCommand) -> Result<Outcome, Usage> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| format!("cannot start the runtime: {err}"))?;
+    runtime.block_on(async {
+        let common = command.common();
+        match open(common).await? {
+            Backend::Sqlite(queue) => execute(&queue, command).await,
+            Backend::Postgres(queue) => execute(&queue, command).await,
+        }
+    })
+}
+
+enum Backend {
+    Sqlite(SqliteQueue),
+    Postgres(PgQueue),
+}
+
+async fn open(common: &Common) -> Result<Backend, Usage> {
+    let target = &common.target;
+    if let Some(path) = &target.db {
+        if !path.is_file() {
+            return Err(format!("{} is not a queue file", path.display()));
+        }
+        let queue = SqliteQueue::open(path).await.map_err(describe)?;
+        return Ok(Backend::Sqlite(queue));
+    }
+    let url = match (&target.postgres, &target.postgres_env) {
+        (Some(url), _) => url.clone(),
+        (None, Some(var)) => std::env::var(var)
+            .map_err(|_| format!("the environment variable {var} is not set (or not UTF-8)"))?,
+        (None, None) => return Err("give --db, --postgres or --postgres-env".to_owned()),
+    };
+    let options: PgConnectOptions = url
+        .parse()
+        .map_err(|_| "the PostgreSQL URL is not valid".to_owned())?;
+    if target.postgres.is_some() && url_has_password(&url) {
+        return Err(
+            "the PostgreSQL URL carries a password, which would show in the process list; \
+             put it in an environment variable and use --postgres-env"
+                .to_owned(),
+        );
+    }
+    let pool = PgPoolOptions::new()
+        .max_connections(2)
+        .acquire_timeout(std::time::Duration::from_secs(10))
+        .connect_with(options)
+        .await
+        .map_err(|err| {
+            format!(
+                "cannot connect to PostgreSQL: {}",
+                redact_url(&err.to_string())
+            )
+        })?;
+    let queue = PgQueue::new(pool, &common.schema).map_err(describe)?;
+    Ok(Backend::Postgres(queue))
+}
+
+/// Whether `url` has a `user:password@` part.
+fn url_has_password(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    authority
+        .rsplit_once('@')
+        .is_some_and(|(userinfo, _)| userinfo.contains(':'))
+}
+
+/// Drops anything that looks like a URL's credentials from a driver message.
+fn redact_url(message: &str) -> String {
+    message
+        .split(' ')
+        .map(|word| match word.split_once("://") {
+            Some((scheme, rest)) if rest.contains('@') => {
+                let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+                format!("{scheme}://…@{host}")
+            }
+            _ => word.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn describe(err: QueueError) -> Usage {
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(&err);
+    while let Some(cause) = source {
+        let _ = write!(text, ": {}", redact_url(&cause.to_string()));
+        source = cause.source();
+    }
+    text
+}
+
+async fn execute<Q: Queue>(queue: &Q, command: &QueueCommand) -> Result<Outcome, Usage> {
+    let json = command.common().json;
+    let now = proign_core::clock::system()
+        .unix_seconds()
+        .saturating_mul(1000);
+    let output = match command {
+        QueueCommand::Stats(_) => {
+            let stats = queue.stats().await.map_err(describe)?;
+            let kinds = queue.stats_by_kind().await.map_err(describe)?;
+            if json {
+                to_json(&serde_json::json!({ "total": stats, "kinds": kinds }))
+            } else {
+                let mut rows = vec![row([
+                    "(all)".to_owned(),
+                    stats.depth.to_string(),
+                    stats.leased.to_string(),
+                    stats.dead.to_string(),
+                    age(stats.oldest_enqueued_at, now),
+                ])];
+                rows.extend(kinds.iter().map(|k| {
+                    row([
+                        k.kind.clone(),
+                        k.depth.to_string(),
+                        "".to_owned(),
+                        k.dead.to_string(),
+                        age(k.oldest_enqueued_at, now),
+                    ])
+                }));
+                table(&["kind", "depth", "leased", "dead", "oldest"], &rows)
+            }
+        }
+        QueueCommand::List(page) => {
+            let jobs = queue
+                .jobs(page.after.map(JobId), page.limit.into())
+                .await
+                .map_err(describe)?;
+            if json {
+                to_json(&jobs)
+            } else {
+                let rows: Vec<_> = jobs
+                    .iter()
+                    .map(|j| {
+                        row([
+                            j.id.to_string(),
+                            j.kind.clone(),
+                            j.state.as_str().to_owned(),
+                            format!("{}/{}", j.attempts, j.max_attempts),
+                            when(j.run_at, now),
+                            j.last_error.as_deref().map(first_line).unwrap_or_default(),
+                        ])
+                    })
+                    .collect();
+                table(
+                    &["id", "kind", "state", "attempts", "due", "last error"],
+                    &rows,
+                )
+            }
+        }
+        QueueCommand::Dead(dead) => {
+            let letters = match dead.id {
+                Some(id) => {
+                    let one = queue.dead_letter_by_id(JobId(id)).await.map_err(describe)?;
+                    match one {
+                        Some(letter) => vec![letter],
+                        None => {
+                            return Ok(Outcome {
+                                output: format!("no dead letter {id}\n"),
+                                code: 1,
+                            });
+                        }
+                    }
+                }
+                None => queue
+                    .dead_letters(dead.page.after.map(JobId), dead.page.limit.into())
+                    .await
+                    .map_err(describe)?,
+            };
+            if json {
+                to_json(&letters)
+            } else if dead.id.is_some() {
+                letters.iter().map(|l| detail(l, now)).collect()
+            } else {
+                let rows: Vec<_> = letters
+                    .iter()
+                    .map(|l| {
+                        row([
+                            l.id.to_string(),
+                            l.kind.clone(),
+                            format!("{}/{}", l.attempts, l.max_attempts),
+                            when(l.dead_at, now),
+                            l.last_error.as_deref().map(first_line).unwrap_or_default(),
+                        ])
+                    })
+                    .collect();
+                table(
+                    &["id", "kind", "attempts", "dead since", "last error"],
+                    &rows,
+                )
+            }
+        }
+        QueueCommand::Redrive(pick) | QueueCommand::Purge(pick) => {
+            let redrive = matches!(command, QueueCommand::Redrive(_));
+            let ids = picked(queue, pick).await?;
+            let (mut done, mut missing) = (Vec::new(), Vec::new());
+            for id in ids {
+                let found = if redrive {
+                    queue.redrive(id).await
+                } else {
+                    queue.purge_dead_letter(id).await
+                }
+                .map_err(describe)?;
+                if found { &mut done } else { &mut missing }.push(id.0);
+            }
+            let verb = if redrive { "redriven" } else { "purged" };
+            let output = if json {
+                to_json(&serde_json::json!({ verb: done, "not_found": missing }))
+            } else {
+                let mut text = format!("{} dead letter(s) {verb}\n", done.len());
+                if !missing.is_empty() {
+                    let _ = writeln!(text, "no dead letter with id {missing:?}");
+                }
+                text
+            };
+            return Ok(Outcome {
+                output,
+                code: u8::from(!missing.is_empty()),
+            });
+        }
+    };
+    Ok(Outcome { output, code: 0 })
+}
+
+/// The ids a redrive or purge applies to: those given, or every dead letter.
+async fn picked<Q: Queue>(queue: &Q, pick: &Pick) -> Result<Vec<JobId>, Usage> {
+    if !pick.all {
+        return Ok(pick.ids.iter().copied().map(JobId).collect());
+    }
+    let mut ids = Vec::new();
+    let mut after = None;
+    loop {
+        let page = queue.dead_letters(after, 1_000).await.map_err(describe)?;
+        let Some(last) = page.last() else {
+            return Ok(ids);
+        };
+        after = Some(last.id);
+        ids.extend(page.iter().map(|l| l.id));
+    }
+}
+
+fn detail(letter: &DeadLetter, now: UnixMillis) -> String {
+    format!(
+        "id:              {}\nkind:            {}\nattempts:        {}/{}\n\
+         idempotency key: {}\nenqueued:        {}\ndead since:      {}\npayload:         {} bytes\n\
+         last error:      {}\n",
+        letter.id,
+        letter.kind,
+        letter.attempts,
+        letter.max_attempts,
+        letter.idempotency_key,
+        when(letter.enqueued_at, now),
+        when(letter.dead_at, now),
+        letter.payload.len(),
+        letter.last_error.as_deref().unwrap_or("-"),
+    )
+}
+
+fn to_json(value: &impl Serialize) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".to_owned());
+    text.push('\n');
+    text
+}
+
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    match line.char_indices().nth(60) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line.to_owned(),
+    }
+}
+
+/// `2026-12-03 20:15:04 UTC (3m ago)`.
+fn when(at: UnixMillis, now: UnixMillis) -> String {
+    let stamp = chrono::DateTime::from_timestamp_millis(at).map_or_else(
+        || at.to_string(),
+        |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+    );
+    let delta = (now - at) / 1000;
+    let span = |s: i64| match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m", s / 60),
+        3600..86_400 => format!("{}h", s / 3600),
+        _ => format!("{}d", s / 86_400),
+    };
+    if delta >= 0 {
+        format!("{stamp} ({} ago)", span(delta))
+    } else {
+        format!("{stamp} (in {})", span(-delta))
+    }
+}
+
+fn age(at: Option<UnixMillis>, now: UnixMillis) -> String {
+    at.map_or_else(|| "-".to_owned(), |at| when(at, now))
+}
+
+fn row<const N: usize>(cells: [String; N]) -> Vec<String> {
+    cells.into()
+}
+
+/// A plain text table: a header, a rule, one line per row, columns padded to fit.
+fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = line(header, &widths);
+    out.push_str(&line(widths.iter().map(|w| "-".repeat(*w)), &widths));
+    for row in rows {
+        out.push_str(&line(row, &widths));
+    }
+    if rows.is_empty() {
+        out.push_str("(none)\n");
+    }
+    out
+}
+
+fn line(cells: impl IntoIterator<Item = impl AsRef<str>>, widths: &[usize]) -> String {
+    let mut text = String::new();
+    for (cell, width) in cells.into_iter().zip(widths) {
+        let _ = write!(text, "{:<width$}  ", cell.as_ref());
+    }
+    text.truncate(text.trim_end().len());
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{redact_url, url_has_password};
+
+    #[test]
+    fn passwords_in_urls_are_found_and_never_echoed() {
+        assert!(url_has_password("postgres://app:s3cret@db.internal/shop"));
+        assert!(!url_has_password("postgres://postgres@127.0.0.1:5432/test"));
+        assert!(!url_has_password("postgres:///test?host=/run/postgresql"));
+        assert_eq!(
+            redact_url("error connecting to postgres://app:s3cret@db.internal/shop: refused"),
+            "error connecting to postgres://…@db.internal/shop: refused"
+        );
+    }
+}

@@ -1,0 +1,165 @@
+//! `proign queue …` against real queue files and, when one is configured, PostgreSQL.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use proign_core::queue::postgres::PgQueue;
+use proign_core::queue::sqlite::SqliteQueue;
+use proign_core::queue::{NewJob, Queue};
+
+fn proign(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_proign"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+/// Two live jobs (one leased) and two dead letters.
+async fn fill<Q: Queue>(queue: &Q) {
+    for (kind, attempts) in [("ups.label", 1), ("resend.email", 1)] {
+        queue
+            .enqueue(NewJob::new(kind, &b"{}"[..]).with_max_attempts(attempts))
+            .await
+            .unwrap();
+    }
+    for lease in queue.lease(2, Duration::from_secs(60)).await.unwrap() {
+        queue
+            .retry(
+                &lease,
+                Duration::ZERO,
+                "HTTP 503 from the provider\nsecond line",
+            )
+            .await
+            .unwrap();
+    }
+    queue
+        .enqueue(NewJob::new("stripe.invoice", &b"{\"a\":1}"[..]))
+        .await
+        .unwrap();
+    queue
+        .enqueue(NewJob::new("taxjar.tax", &b"{}"[..]))
+        .await
+        .unwrap();
+    queue.lease(1, Duration::from_secs(600)).await.unwrap();
+}
+
+fn exercise(target: &[&str]) {
+    let with = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend_from_slice(target);
+        proign(&all)
+    };
+
+    let stats = with(&["queue", "stats"]);
+    assert!(stats.status.success(), "{stats:?}");
+    let text = stdout(&stats);
+    let total = text.lines().nth(2).unwrap();
+    assert!(total.starts_with("(all)"), "{text}");
+    assert_eq!(
+        total.split_whitespace().take(4).collect::<Vec<_>>(),
+        ["(all)", "2", "1", "2"],
+        "{text}"
+    );
+
+    let list = stdout(&with(&["queue", "list"]));
+    assert!(
+        list.contains("stripe.invoice") && list.contains("leased"),
+        "{list}"
+    );
+    assert!(
+        list.contains("taxjar.tax") && list.contains("waiting"),
+        "{list}"
+    );
+    assert!(
+        !list.contains("ups.label"),
+        "dead letters are not live jobs: {list}"
+    );
+
+    let json: serde_json::Value =
+        serde_json::from_slice(&with(&["queue", "dead", "--json"]).stdout).unwrap();
+    let dead = json.as_array().unwrap();
+    assert_eq!(dead.len(), 2);
+    assert_eq!(
+        dead[0]["last_error"],
+        "HTTP 503 from the provider second line"
+    );
+    let first = dead[0]["id"].as_i64().unwrap().to_string();
+
+    let one = stdout(&with(&["queue", "dead", "--id", &first]));
+    assert!(one.contains("idempotency key: prgn-"), "{one}");
+    let missing = with(&["queue", "dead", "--id", "999999"]);
+    assert_eq!(missing.status.code(), Some(1));
+
+    let redrive = with(&["queue", "redrive", &first, "999999"]);
+    assert_eq!(redrive.status.code(), Some(1), "one id did not exist");
+    assert!(stdout(&redrive).starts_with("1 dead letter(s) redriven"));
+    let purge = with(&["queue", "purge", "--all"]);
+    assert!(purge.status.success());
+    assert!(stdout(&purge).starts_with("1 dead letter(s) purged"));
+
+    let after: serde_json::Value =
+        serde_json::from_slice(&with(&["queue", "stats", "--json"]).stdout).unwrap();
+    assert_eq!(after["total"]["depth"], 3);
+    assert_eq!(after["total"]["dead"], 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn inspects_and_repairs_a_sqlite_queue() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("queue.db");
+    fill(&SqliteQueue::open(&path).await.unwrap()).await;
+    exercise(&["--db", path.to_str().unwrap()]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[allow(clippy::print_stderr)] // the skip must be visible in the test output
+async fn inspects_and_repairs_a_postgres_queue() {
+    let Ok(url) = std::env::var("PROIGN_TEST_DATABASE_URL") else {
+        eprintln!("SKIPPED: PostgreSQL run not made because PROIGN_TEST_DATABASE_URL is not set");
+        return;
+    };
+    let schema = format!("proign_cli_{:08x}", std::process::id());
+    let pool = sqlx::PgPool::connect(&url).await.unwrap();
+    let queue = PgQueue::new(pool.clone(), &schema).unwrap();
+    queue.migrate().await.unwrap();
+    fill(&queue).await;
+    exercise(&[
+        "--postgres-env",
+        "PROIGN_TEST_DATABASE_URL",
+        "--schema",
+        &schema,
+    ]);
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+        .execute(&pool)
+        .await
+        .unwrap();
+}
+
+#[test]
+fn refuses_what_would_leak_or_create_by_mistake() {
+    let leaky = proign(&[
+        "queue",
+        "stats",
+        "--postgres",
+        "postgres://app:hunter2-made-up@127.0.0.1:1/shop",
+    ]);
+    assert_eq!(leaky.status.code(), Some(2));
+    let err = String::from_utf8(leaky.stderr).unwrap();
+    assert!(
+        err.contains("--postgres-env") && !err.contains("hunter2"),
+        "{err}"
+    );
+
+    let typo = Path::new("/nonexistent/proign/queue.db");
+    let missing = proign(&["queue", "stats", "--db", typo.to_str().unwrap()]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(!typo.exists());
+
+    let neither = proign(&["queue", "stats"]);
+    assert_eq!(neither.status.code(), Some(2));
+}
