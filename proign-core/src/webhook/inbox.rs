@@ -20,7 +20,7 @@
 //! ```
 //! use std::sync::Arc;
 //! use axum::Router;
-//! use proign_core::queue::memory::MemoryQueue;
+//! use proign_core::queue::MemoryQueue;
 //! use proign_core::secret::Secret;
 //! use proign_core::webhook::{inbox::Inbox, standard::StandardVerifier};
 //!
