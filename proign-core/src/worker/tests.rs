@@ -224,6 +224,13 @@ impl Queue for FlakyAcks {
     async fn release(&self, lease: &Lease) -> Result<(), QueueError> {
         self.inner.release(lease).await
     }
+    async fn jobs(
+        &self,
+        after: Option<crate::queue::JobId>,
+        limit: usize,
+    ) -> Result<Vec<crate::queue::JobSummary>, QueueError> {
+        self.inner.jobs(after, limit).await
+    }
     async fn dead_letters(
         &self,
         after: Option<crate::queue::JobId>,
