@@ -1,10 +1,13 @@
 //! PostgreSQL restarted in the middle of the queue's work.
 //!
 //! Restarting the server disrupts everyone else using it, so these tests run only when
-//! `PROIGN_TEST_DATABASE_URL` is set *and* `PROIGN_TEST_PG_RESTART=1`, one at a time. They
-//! drive the server with `pg_ctlcluster` (as root): the cluster `PROIGN_TEST_PG_CLUSTER`
-//! (default `main`) of version `PROIGN_TEST_PG_VERSION` (default the first one installed under
-//! `/etc/postgresql`). A guard starts the server again when a test ends, even by a panic.
+//! `PROIGN_TEST_PG_RESTART=1`, one at a time, against `PROIGN_TEST_PG_RESTART_URL` (else
+//! `PROIGN_TEST_DATABASE_URL`). Give them a cluster of their own: CI creates one on port
+//! 5433 (see `.ci/run`) so the server other tests use never goes down. They drive the server
+//! with `pg_ctlcluster` (as root): the cluster `PROIGN_TEST_PG_CLUSTER` (default `main`) of
+//! version `PROIGN_TEST_PG_VERSION` (default the first one installed under
+//! `/etc/postgresql`), which must be the one the URL names. A guard starts the server again
+//! when a test ends, even by a panic.
 //!
 //! What they show:
 //!
@@ -29,7 +32,8 @@ use proign_core::worker::{JobError, JobOutcome, Worker, WorkerConfig};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use tokio::sync::MutexGuard;
 
-const URL_VAR: &str = "PROIGN_TEST_DATABASE_URL";
+const URL_VAR: &str = "PROIGN_TEST_PG_RESTART_URL";
+const SHARED_URL_VAR: &str = "PROIGN_TEST_DATABASE_URL";
 const SWITCH: &str = "PROIGN_TEST_PG_RESTART";
 
 /// Only one test restarts the server at a time.
@@ -106,8 +110,11 @@ impl Drop for Server {
 /// The pool, the server guard and the lock, or `None` (said on stderr) when not enabled.
 #[allow(clippy::print_stderr)] // the skip must be visible in the test output
 async fn setup() -> Option<(PgPool, Server, MutexGuard<'static, ()>)> {
-    let Ok(url) = std::env::var(URL_VAR) else {
-        eprintln!("SKIPPED: PostgreSQL restart test not run because {URL_VAR} is not set");
+    let Ok(url) = std::env::var(URL_VAR).or_else(|_| std::env::var(SHARED_URL_VAR)) else {
+        eprintln!(
+            "SKIPPED: PostgreSQL restart test not run because neither {URL_VAR} nor \
+             {SHARED_URL_VAR} is set"
+        );
         return None;
     };
     if std::env::var(SWITCH).as_deref() != Ok("1") {
