@@ -59,12 +59,12 @@ impl Class {
     /// Whether an answer is the right one for this class. An oversized body may also be
     /// cut off: the gateway stops reading at the limit and closes the connection.
     fn expects(self, answer: Answer) -> bool {
-        match (self, answer) {
-            (Self::Genuine | Self::Replay, Answer::Status(200)) => true,
-            (Self::Forged, Answer::Status(400 | 401)) => true,
-            (Self::Oversized, Answer::Status(413) | Answer::Closed) => true,
-            _ => false,
-        }
+        matches!(
+            (self, answer),
+            (Self::Genuine | Self::Replay, Answer::Status(200))
+                | (Self::Forged, Answer::Status(400 | 401))
+                | (Self::Oversized, Answer::Status(413) | Answer::Closed)
+        )
     }
 }
 
