@@ -4,21 +4,31 @@
 //! cargo run --example verify_webhooks
 //! ```
 //!
+//! Each route is an [`Inbox`]: it verifies the delivery, stores it in a SQLite queue file
+//! (deduplicated on the delivery id, or on the event id for Stripe), and only then answers
+//! `200`. The file is `PROIGN_QUEUE_DB`, else `proign-verify-webhooks.db` in the temp
+//! directory; `proign queue stats --db FILE` shows what is in it.
+//!
 //! Secrets come from environment variables; when one is unset, a made-up demo secret is
 //! used and the route says so at start-up (never printing the value). Send it a signed
 //! delivery made by `proign webhook sign` (see the README).
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{FromRef, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::get;
+use proign::core::queue::NewJob;
+use proign::core::queue::sqlite::SqliteQueue;
 use proign::core::secret::{Secret, SecretError};
-use proign::core::webhook::axum::Verified;
+use proign::core::webhook::Delivery;
+use proign::core::webhook::inbox::Inbox;
 use proign::resend::webhook::ResendVerifier;
 use proign::shopify::query::QueryVerifier;
 use proign::shopify::webhook::ShopifyVerifier;
+use proign::stripe::event::Event;
 use proign::stripe::webhook::StripeVerifier;
 use proign::ups::track_alert::TrackAlertVerifier;
 
@@ -38,29 +48,8 @@ const DEMO: [(&str, &str); 4] = [
 
 #[derive(Clone)]
 struct Gateway {
-    stripe: Arc<StripeVerifier>,
-    shopify: Arc<ShopifyVerifier>,
     shopify_queries: Arc<QueryVerifier>,
-    resend: Arc<ResendVerifier>,
-    ups: Arc<TrackAlertVerifier>,
 }
-
-macro_rules! from_ref {
-    ($($field:ident: $ty:ty),*) => {
-        $(impl FromRef<Gateway> for Arc<$ty> {
-            fn from_ref(gateway: &Gateway) -> Self {
-                gateway.$field.clone()
-            }
-        })*
-    };
-}
-
-from_ref!(
-    stripe: StripeVerifier,
-    shopify: ShopifyVerifier,
-    resend: ResendVerifier,
-    ups: TrackAlertVerifier
-);
 
 /// The secret in `var`; only when the variable is not set at all, the made-up demo secret.
 /// A variable that is set but unusable (empty, padded) stops the gateway.
@@ -79,29 +68,21 @@ fn secret(var: &str) -> Result<Secret, SecretError> {
     }
 }
 
-async fn stripe(Verified(delivery): Verified<StripeVerifier>) -> StatusCode {
-    tracing::info!(bytes = delivery.body().len(), "verified stripe delivery");
-    StatusCode::OK
+/// Stripe names no delivery id in its headers: deduplicate on the event id in the verified
+/// body instead.
+fn stripe_job(delivery: &Delivery) -> NewJob {
+    let job = NewJob::new("stripe.webhook", delivery.body().clone());
+    match Event::from_slice(delivery.body()) {
+        Ok(event) => job.with_dedup_key(format!("stripe:{}", event.id)),
+        Err(_) => job,
+    }
 }
 
-async fn shopify(Verified(delivery): Verified<ShopifyVerifier>) -> StatusCode {
-    tracing::info!(
-        topic = delivery.topic(),
-        shop = delivery.shop_domain(),
-        "verified shopify delivery"
-    );
-    StatusCode::OK
-}
-
-async fn resend(Verified(delivery): Verified<ResendVerifier>) -> StatusCode {
-    tracing::info!(id = delivery.id(), "verified resend delivery");
-    StatusCode::OK
-}
-
-async fn ups(Verified(callback): Verified<TrackAlertVerifier>) -> StatusCode {
-    let event = callback.event();
-    tracing::info!(tracking = %event.tracking_number, delivered = event.is_delivered(), "track alert");
-    StatusCode::OK
+/// The queue file: `PROIGN_QUEUE_DB`, else `proign-verify-webhooks.db` in the temp directory.
+fn queue_path() -> PathBuf {
+    std::env::var_os("PROIGN_QUEUE_DB")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("proign-verify-webhooks.db"))
 }
 
 async fn shopify_callback(State(gateway): State<Gateway>, RawQuery(query): RawQuery) -> StatusCode {
@@ -129,21 +110,33 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .init();
 
+    let path = queue_path();
+    let queue = Arc::new(SqliteQueue::open(&path).await?);
+    tracing::info!(file = %path.display(), "deliveries are stored in this SQLite queue");
+
     let shopify_secret = secret("SHOPIFY_CLIENT_SECRET")?;
+    let stripe = StripeVerifier::new([&secret("STRIPE_WEBHOOK_SECRET")?])?;
+    let shopify = ShopifyVerifier::new([&shopify_secret])?;
+    let resend = ResendVerifier::new([&secret("RESEND_WEBHOOK_SECRET")?])?;
+    let ups = TrackAlertVerifier::new([&secret("UPS_CALLBACK_CREDENTIAL")?])?;
     let gateway = Gateway {
-        stripe: Arc::new(StripeVerifier::new([&secret("STRIPE_WEBHOOK_SECRET")?])?),
-        shopify: Arc::new(ShopifyVerifier::new([&shopify_secret])?),
         shopify_queries: Arc::new(QueryVerifier::new([&shopify_secret])?),
-        resend: Arc::new(ResendVerifier::new([&secret("RESEND_WEBHOOK_SECRET")?])?),
-        ups: Arc::new(TrackAlertVerifier::new([&secret(
-            "UPS_CALLBACK_CREDENTIAL",
-        )?])?),
     };
+    let stripe = Inbox::new(Arc::new(stripe), queue.clone()).with_job(stripe_job);
     let app = Router::new()
-        .route("/webhooks/stripe", post(stripe))
-        .route("/webhooks/shopify", post(shopify))
-        .route("/webhooks/resend", post(resend))
-        .route("/webhooks/ups", post(ups))
+        .route("/webhooks/stripe", stripe.into_route())
+        .route(
+            "/webhooks/shopify",
+            Inbox::new(Arc::new(shopify), queue.clone()).into_route(),
+        )
+        .route(
+            "/webhooks/resend",
+            Inbox::new(Arc::new(resend), queue.clone()).into_route(),
+        )
+        .route(
+            "/webhooks/ups",
+            Inbox::new(Arc::new(ups), queue.clone()).into_route(),
+        )
         .route("/shopify/auth/callback", get(shopify_callback))
         .with_state(gateway);
 

@@ -79,3 +79,37 @@ async fn oversized_bodies_get_413() {
     let (status, _) = send(app(1024), request(big, big)).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+/// Regression (found by the load test, scripts/load.sh): a 413 left the connection looking
+/// reusable, the server then closed it without reading the rest of the body, and a client
+/// that pooled it lost its next request to a broken pipe. The answer must say
+/// `Connection: close`, and the server must then close.
+#[tokio::test]
+async fn oversized_bodies_are_answered_with_connection_close_on_the_wire() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move { axum::serve(listener, app(1024)).await });
+
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    // Declares 4096 bytes, sends 512 of them, and keeps the connection open for more.
+    let head = format!("POST /hook HTTP/1.1\r\nhost: {addr}\r\ncontent-length: 4096\r\n\r\n");
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&[b'x'; 512]).await.unwrap();
+
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_end(&mut answer),
+    )
+    .await;
+    let answer = String::from_utf8_lossy(&answer).to_ascii_lowercase();
+    assert!(answer.starts_with("http/1.1 413"), "{answer}");
+    assert!(answer.contains("\r\nconnection: close\r\n"), "{answer}");
+    assert!(
+        read.is_ok(),
+        "the server kept the connection open: {answer}"
+    );
+    server.abort();
+}

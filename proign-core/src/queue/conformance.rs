@@ -1,5 +1,6 @@
 //! The behaviour every queue backend must show, run by each backend's tests through
-//! `queue_conformance!`.
+//! `queue_conformance!`, and by out-of-crate fault tests (feature `conformance`) through
+//! [`run_check`]. Not a stable API.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -15,6 +16,7 @@ const VIS: Duration = Duration::from_secs(30);
 /// giving `Option<(queue, Arc<FixedClock>, guard)>`, where the guard keeps the backend's
 /// resources (a temp dir, a schema) alive for the check; `None` means the backend is not available here
 /// (the factory has already said why), and the check returns.
+#[cfg(test)]
 macro_rules! queue_conformance {
     ($factory:expr) => {
         $crate::queue::conformance::queue_conformance!(@each $factory;
@@ -36,9 +38,56 @@ macro_rules! queue_conformance {
     };
 }
 
+#[cfg(test)]
 pub(crate) use queue_conformance;
 
-type Clock = Arc<FixedClock>;
+/// The names of the checks [`run_check`] knows.
+pub const CHECKS: [&str; 13] = [
+    "enqueue_lease_ack",
+    "unacked_job_returns_with_next_attempt",
+    "retry_waits_for_its_time",
+    "last_attempt_dead_letters_atomically",
+    "dedup_reports_duplicates",
+    "stale_lease_is_fenced",
+    "workers_never_share_a_job",
+    "redrive_resets_attempts_keeps_key",
+    "release_and_extend",
+    "dedup_claims_have_one_winner",
+    "checkpoints_and_schedules",
+    "backlog_by_kind",
+    "jobs_lists_live_jobs",
+];
+
+/// Runs the check called `name` (one of [`CHECKS`]) on a fresh queue whose clock is `clock`.
+/// A check that fails panics, like a test.
+pub async fn run_check<Q>(name: &str, q: Arc<Q>, clock: Clock)
+where
+    Q: Queue + DedupStore + CheckpointStore + ScheduleStore,
+{
+    match name {
+        "enqueue_lease_ack" => enqueue_lease_ack(q, clock).await,
+        "unacked_job_returns_with_next_attempt" => {
+            unacked_job_returns_with_next_attempt(q, clock).await;
+        }
+        "retry_waits_for_its_time" => retry_waits_for_its_time(q, clock).await,
+        "last_attempt_dead_letters_atomically" => {
+            last_attempt_dead_letters_atomically(q, clock).await;
+        }
+        "dedup_reports_duplicates" => dedup_reports_duplicates(q, clock).await,
+        "stale_lease_is_fenced" => stale_lease_is_fenced(q, clock).await,
+        "workers_never_share_a_job" => workers_never_share_a_job(q, clock).await,
+        "redrive_resets_attempts_keeps_key" => redrive_resets_attempts_keeps_key(q, clock).await,
+        "release_and_extend" => release_and_extend(q, clock).await,
+        "dedup_claims_have_one_winner" => dedup_claims_have_one_winner(q, clock).await,
+        "checkpoints_and_schedules" => checkpoints_and_schedules(q, clock).await,
+        "backlog_by_kind" => backlog_by_kind(q, clock).await,
+        "jobs_lists_live_jobs" => jobs_lists_live_jobs(q, clock).await,
+        other => panic!("no conformance check called {other}"),
+    }
+}
+
+/// The fixed clock every check moves.
+pub type Clock = Arc<FixedClock>;
 
 async fn one<Q: Queue>(q: &Q) -> super::Lease {
     let mut leases = q.lease(10, VIS).await.unwrap();
@@ -56,7 +105,7 @@ fn new_id(e: Enqueued) -> (JobId, String) {
     }
 }
 
-pub(crate) async fn enqueue_lease_ack<Q: Queue>(q: Arc<Q>, _clock: Clock) {
+pub async fn enqueue_lease_ack<Q: Queue>(q: Arc<Q>, _clock: Clock) {
     let (id, key) = new_id(q.enqueue(NewJob::new("k", &b"hello"[..])).await.unwrap());
     assert!(key.starts_with("prgn-") && key.len() == 41);
     let lease = one(q.as_ref()).await;
@@ -74,7 +123,7 @@ pub(crate) async fn enqueue_lease_ack<Q: Queue>(q: Arc<Q>, _clock: Clock) {
     );
 }
 
-pub(crate) async fn unacked_job_returns_with_next_attempt<Q: Queue>(q: Arc<Q>, clock: Clock) {
+pub async fn unacked_job_returns_with_next_attempt<Q: Queue>(q: Arc<Q>, clock: Clock) {
     let job = NewJob::new("k", &b"x"[..]).with_idempotency_key("prgn-supplied-1");
     q.enqueue(job).await.unwrap();
     let first = one(q.as_ref()).await;
@@ -91,7 +140,7 @@ pub(crate) async fn unacked_job_returns_with_next_attempt<Q: Queue>(q: Arc<Q>, c
     assert_ne!(second.token(), first.token());
 }
 
-pub(crate) async fn retry_waits_for_its_time<Q: Queue>(q: Arc<Q>, clock: Clock) {
+pub async fn retry_waits_for_its_time<Q: Queue>(q: Arc<Q>, clock: Clock) {
     q.enqueue(NewJob::new("k", &b"x"[..]).with_delay(Duration::from_secs(5)))
         .await
         .unwrap();
@@ -117,7 +166,7 @@ pub(crate) async fn retry_waits_for_its_time<Q: Queue>(q: Arc<Q>, clock: Clock) 
     assert_eq!(again.job().last_error(), Some("HTTP 503"));
 }
 
-pub(crate) async fn last_attempt_dead_letters_atomically<Q: Queue>(q: Arc<Q>, clock: Clock) {
+pub async fn last_attempt_dead_letters_atomically<Q: Queue>(q: Arc<Q>, clock: Clock) {
     let job = NewJob::new("stripe.create_payment_intent", &b"{}"[..]).with_max_attempts(2);
     let (id, key) = new_id(q.enqueue(job).await.unwrap());
     let lease = one(q.as_ref()).await;
@@ -168,7 +217,7 @@ pub(crate) async fn last_attempt_dead_letters_atomically<Q: Queue>(q: Arc<Q>, cl
     assert!(!q.purge_dead_letter(id2).await.unwrap());
 }
 
-pub(crate) async fn dedup_reports_duplicates<Q: Queue>(q: Arc<Q>, clock: Clock) {
+pub async fn dedup_reports_duplicates<Q: Queue>(q: Arc<Q>, clock: Clock) {
     let job = NewJob::new("k", &b"x"[..]).with_dedup_key("shopify:order:1");
     let (id, _) = new_id(q.enqueue(job.clone()).await.unwrap());
     let dup = q.enqueue(job.clone()).await.unwrap();
@@ -219,7 +268,7 @@ pub(crate) async fn dedup_reports_duplicates<Q: Queue>(q: Arc<Q>, clock: Clock) 
     assert_eq!(q.stats().await.unwrap().depth, 0);
 }
 
-pub(crate) async fn stale_lease_is_fenced<Q: Queue>(q: Arc<Q>, clock: Clock) {
+pub async fn stale_lease_is_fenced<Q: Queue>(q: Arc<Q>, clock: Clock) {
     q.enqueue(NewJob::new("k", &b"x"[..])).await.unwrap();
     let stale = one(q.as_ref()).await;
     clock.advance(VIS + Duration::from_secs(1));
@@ -236,7 +285,7 @@ pub(crate) async fn stale_lease_is_fenced<Q: Queue>(q: Arc<Q>, clock: Clock) {
     q.ack(&live).await.unwrap();
 }
 
-pub(crate) async fn workers_never_share_a_job<Q: Queue>(q: Arc<Q>, _clock: Clock) {
+pub async fn workers_never_share_a_job<Q: Queue>(q: Arc<Q>, _clock: Clock) {
     const JOBS: usize = 200;
     let jobs = (0..JOBS)
         .map(|i| NewJob::new("k", i.to_string().into_bytes()))
@@ -275,7 +324,7 @@ pub(crate) async fn workers_never_share_a_job<Q: Queue>(q: Arc<Q>, _clock: Clock
     assert_eq!(q.stats().await.unwrap().depth, 0);
 }
 
-pub(crate) async fn redrive_resets_attempts_keeps_key<Q: Queue>(q: Arc<Q>, _clock: Clock) {
+pub async fn redrive_resets_attempts_keeps_key<Q: Queue>(q: Arc<Q>, _clock: Clock) {
     let (id, key) = new_id(
         q.enqueue(NewJob::new("k", &b"x"[..]).with_max_attempts(3))
             .await
@@ -297,7 +346,7 @@ pub(crate) async fn redrive_resets_attempts_keeps_key<Q: Queue>(q: Arc<Q>, _cloc
     assert!(!q.redrive(JobId(i64::MAX)).await.unwrap());
 }
 
-pub(crate) async fn release_and_extend<Q: Queue>(q: Arc<Q>, clock: Clock) {
+pub async fn release_and_extend<Q: Queue>(q: Arc<Q>, clock: Clock) {
     q.enqueue(NewJob::new("k", &b"x"[..])).await.unwrap();
     let mut lease = one(q.as_ref()).await;
     clock.advance_secs(20);
@@ -319,7 +368,7 @@ pub(crate) async fn release_and_extend<Q: Queue>(q: Arc<Q>, clock: Clock) {
     assert!(matches!(err, QueueError::InvalidJob { .. }));
 }
 
-pub(crate) async fn dedup_claims_have_one_winner<Q: Queue + DedupStore>(q: Arc<Q>, clock: Clock) {
+pub async fn dedup_claims_have_one_winner<Q: Queue + DedupStore>(q: Arc<Q>, clock: Clock) {
     let retain = Duration::from_secs(3600);
     let barrier = Arc::new(tokio::sync::Barrier::new(2));
     let mut tasks = Vec::new();
@@ -357,7 +406,7 @@ pub(crate) async fn dedup_claims_have_one_winner<Q: Queue + DedupStore>(q: Arc<Q
     assert!(q.claim("s", "k", retain).await.unwrap());
 }
 
-pub(crate) async fn checkpoints_and_schedules<Q>(q: Arc<Q>, _clock: Clock)
+pub async fn checkpoints_and_schedules<Q>(q: Arc<Q>, _clock: Clock)
 where
     Q: Queue + CheckpointStore + ScheduleStore,
 {
@@ -391,7 +440,7 @@ where
     assert_eq!(q.due(1_500).await.unwrap(), vec![]);
 }
 
-pub(crate) async fn backlog_by_kind<Q: Queue>(q: Arc<Q>, clock: Clock) {
+pub async fn backlog_by_kind<Q: Queue>(q: Arc<Q>, clock: Clock) {
     q.enqueue(NewJob::new("ups.track", &b"1"[..]))
         .await
         .unwrap();
@@ -425,7 +474,7 @@ pub(crate) async fn backlog_by_kind<Q: Queue>(q: Arc<Q>, clock: Clock) {
     );
 }
 
-pub(crate) async fn jobs_lists_live_jobs<Q: Queue>(q: Arc<Q>, _clock: Clock) {
+pub async fn jobs_lists_live_jobs<Q: Queue>(q: Arc<Q>, _clock: Clock) {
     use super::JobState;
     let (leased, _) = new_id(q.enqueue(NewJob::new("a", &b"one"[..])).await.unwrap());
     let (dead, _) = new_id(

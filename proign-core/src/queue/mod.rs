@@ -47,8 +47,9 @@ mod redact;
 pub mod sqlite;
 pub mod stores;
 
-#[cfg(test)]
-pub(crate) mod conformance;
+#[cfg(any(test, feature = "conformance"))]
+#[doc(hidden)]
+pub mod conformance;
 
 use std::future::Future;
 use std::time::Duration;

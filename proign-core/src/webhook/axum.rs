@@ -2,7 +2,9 @@
 //!
 //! [`Verified<V>`] reads the raw body (never more than the verifier's limit), runs the
 //! verifier held in the router state as `Arc<V>`, and rejects with an empty 400, 401 or 413
-//! response; the reason is logged at `debug`, never sent back to the caller.
+//! response; the reason is logged at `debug`, never sent back to the caller. A 413 (and a
+//! 400 for a body that could not be read) also says `Connection: close`: the rest of the
+//! body is not read, so the connection cannot carry another request.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -36,7 +38,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{FromRef, FromRequest, Request};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::{VerifyError, WebhookVerifier};
@@ -66,6 +68,13 @@ impl Rejection {
 
 impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
+        // Without an error, the body was not read to its end (too large, or cut off): the
+        // server will drop the connection rather than read the rest, so it says so. A client
+        // that reused the connection would otherwise lose its next request to a broken pipe.
+        if self.error.is_none() {
+            let close = [(header::CONNECTION, HeaderValue::from_static("close"))];
+            return (self.status, close, Body::empty()).into_response();
+        }
         (self.status, Body::empty()).into_response()
     }
 }

@@ -200,7 +200,11 @@ impl Receipt {
 
 impl IntoResponse for Receipt {
     fn into_response(self) -> Response {
-        self.status().into_response()
+        match self {
+            // Keeps the rejection's `Connection: close` for a body left unread.
+            Self::Rejected(rejection) => rejection.into_response(),
+            other => other.status().into_response(),
+        }
     }
 }
 

@@ -126,7 +126,8 @@ pub enum JobOutcome {
     Released,
     /// The lease was lost (expired and taken by another worker) before the result was saved.
     LeaseLost,
-    /// The queue could not record the result; the job comes back when its lease runs out.
+    /// The queue could not record the result, even after retrying storage errors for one
+    /// visibility period; the job comes back when its lease runs out.
     QueueFailed,
 }
 

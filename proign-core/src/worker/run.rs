@@ -124,35 +124,62 @@ async fn attempt<Q: Queue>(
     report(shared, &lease, &outcome, started);
 }
 
+/// The first pause before saving a result again after a storage error; it doubles up to
+/// [`SAVE_PAUSE_MAX`].
+const SAVE_PAUSE: Duration = Duration::from_millis(50);
+const SAVE_PAUSE_MAX: Duration = Duration::from_secs(1);
+
+/// Saves the attempt's result. A storage error (the database restarting, a dropped
+/// connection) is retried with a growing pause for up to one visibility period, so a passing
+/// outage does not make a finished job run again; the lease token keeps a late save from
+/// touching a job another worker has taken since.
 async fn settle<Q: Queue>(
     shared: &Shared<Q>,
     lease: &Lease,
     result: Result<(), JobError>,
 ) -> JobOutcome {
-    let saved =
-        match result {
-            Ok(()) => shared.queue.ack(lease).await.map(|()| JobOutcome::Done),
-            Err(error) if error.permanent => shared
-                .queue
-                .dead_letter(lease, &error.message)
-                .await
-                .map(|()| JobOutcome::DeadLettered),
-            Err(error) => {
-                let delay = error
-                    .retry_after
-                    .unwrap_or_else(|| shared.backoff.delay(lease.job().attempt()));
-                shared.queue.retry(lease, delay, &error.message).await.map(
-                    |outcome| match outcome {
-                        RetryOutcome::Scheduled { at } => JobOutcome::Retrying { at },
-                        _ => JobOutcome::DeadLettered,
-                    },
-                )
+    let delay = match &result {
+        Err(error) if !error.permanent => error
+            .retry_after
+            .unwrap_or_else(|| shared.backoff.delay(lease.job().attempt())),
+        _ => Duration::ZERO,
+    };
+    let give_up = Instant::now() + shared.visibility;
+    let mut pause = SAVE_PAUSE;
+    loop {
+        match save(shared, lease, &result, delay).await {
+            Ok(outcome) => return outcome,
+            Err(QueueError::LeaseLost { .. }) => return JobOutcome::LeaseLost,
+            Err(QueueError::Storage { .. }) if Instant::now() + pause < give_up => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(SAVE_PAUSE_MAX);
             }
-        };
-    match saved {
-        Ok(outcome) => outcome,
-        Err(QueueError::LeaseLost { .. }) => JobOutcome::LeaseLost,
-        Err(_) => JobOutcome::QueueFailed,
+            Err(_) => return JobOutcome::QueueFailed,
+        }
+    }
+}
+
+async fn save<Q: Queue>(
+    shared: &Shared<Q>,
+    lease: &Lease,
+    result: &Result<(), JobError>,
+    delay: Duration,
+) -> Result<JobOutcome, QueueError> {
+    match result {
+        Ok(()) => shared.queue.ack(lease).await.map(|()| JobOutcome::Done),
+        Err(error) if error.permanent => shared
+            .queue
+            .dead_letter(lease, &error.message)
+            .await
+            .map(|()| JobOutcome::DeadLettered),
+        Err(error) => shared
+            .queue
+            .retry(lease, delay, &error.message)
+            .await
+            .map(|outcome| match outcome {
+                RetryOutcome::Scheduled { at } => JobOutcome::Retrying { at },
+                _ => JobOutcome::DeadLettered,
+            }),
     }
 }
 

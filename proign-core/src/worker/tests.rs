@@ -3,7 +3,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::*;
-use crate::queue::{MemoryQueue, NewJob, Queue};
+use crate::queue::{Lease, MemoryQueue, NewJob, Queue, QueueError};
 
 fn fast() -> WorkerConfig {
     WorkerConfig {
@@ -178,4 +178,121 @@ async fn shutdown_releases_what_does_not_finish_in_time() {
         1,
         "a released attempt is not counted"
     );
+}
+
+/// A memory queue whose first `failures` acks fail with a storage error, as during a database
+/// restart.
+struct FlakyAcks {
+    inner: MemoryQueue,
+    failures: AtomicU32,
+}
+
+impl Queue for FlakyAcks {
+    async fn enqueue(&self, job: NewJob) -> Result<crate::queue::Enqueued, QueueError> {
+        self.inner.enqueue(job).await
+    }
+    async fn lease(&self, max: usize, visibility: Duration) -> Result<Vec<Lease>, QueueError> {
+        self.inner.lease(max, visibility).await
+    }
+    async fn ack(&self, lease: &Lease) -> Result<(), QueueError> {
+        let failing = self
+            .failures
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+        if failing.is_ok() {
+            let source = std::io::Error::from(std::io::ErrorKind::ConnectionReset);
+            return Err(QueueError::Storage {
+                action: "ack a job",
+                source: Box::new(source),
+            });
+        }
+        self.inner.ack(lease).await
+    }
+    async fn retry(
+        &self,
+        lease: &Lease,
+        delay: Duration,
+        error: &str,
+    ) -> Result<crate::queue::RetryOutcome, QueueError> {
+        self.inner.retry(lease, delay, error).await
+    }
+    async fn dead_letter(&self, lease: &Lease, error: &str) -> Result<(), QueueError> {
+        self.inner.dead_letter(lease, error).await
+    }
+    async fn extend(&self, lease: &Lease, visibility: Duration) -> Result<i64, QueueError> {
+        self.inner.extend(lease, visibility).await
+    }
+    async fn release(&self, lease: &Lease) -> Result<(), QueueError> {
+        self.inner.release(lease).await
+    }
+    async fn jobs(
+        &self,
+        after: Option<crate::queue::JobId>,
+        limit: usize,
+    ) -> Result<Vec<crate::queue::JobSummary>, QueueError> {
+        self.inner.jobs(after, limit).await
+    }
+    async fn dead_letters(
+        &self,
+        after: Option<crate::queue::JobId>,
+        limit: usize,
+    ) -> Result<Vec<crate::queue::DeadLetter>, QueueError> {
+        self.inner.dead_letters(after, limit).await
+    }
+    async fn dead_letter_by_id(
+        &self,
+        id: crate::queue::JobId,
+    ) -> Result<Option<crate::queue::DeadLetter>, QueueError> {
+        self.inner.dead_letter_by_id(id).await
+    }
+    async fn redrive(&self, id: crate::queue::JobId) -> Result<bool, QueueError> {
+        self.inner.redrive(id).await
+    }
+    async fn purge_dead_letter(&self, id: crate::queue::JobId) -> Result<bool, QueueError> {
+        self.inner.purge_dead_letter(id).await
+    }
+    async fn stats(&self) -> Result<crate::queue::QueueStats, QueueError> {
+        self.inner.stats().await
+    }
+    async fn stats_by_kind(&self) -> Result<Vec<crate::queue::KindStats>, QueueError> {
+        self.inner.stats_by_kind().await
+    }
+}
+
+#[tokio::test]
+async fn an_ack_lost_to_a_storage_error_is_saved_again_not_rerun() {
+    let queue = Arc::new(FlakyAcks {
+        inner: MemoryQueue::new(),
+        failures: AtomicU32::new(3),
+    });
+    queue.enqueue(NewJob::new("k", &b""[..])).await.unwrap();
+    let runs = Arc::new(AtomicU32::new(0));
+    let outcomes = Arc::new(Mutex::new(Vec::new()));
+    let (n, seen) = (runs.clone(), outcomes.clone());
+    let config = WorkerConfig {
+        visibility: Duration::from_secs(5),
+        ..fast()
+    };
+    let worker = Worker::new(queue.clone(), no_wait)
+        .with_config(config)
+        .handle("k", move |_| {
+            n.fetch_add(1, Ordering::SeqCst);
+            async { Ok(()) }
+        })
+        .observe(move |_, outcome, _| seen.lock().unwrap().push(outcome.clone()));
+    let watched = queue.clone();
+    let empty = async move {
+        while watched.stats().await.unwrap().depth > 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(30), worker.run(empty))
+        .await
+        .expect("the worker finished");
+    assert_eq!(
+        queue.failures.load(Ordering::SeqCst),
+        0,
+        "three acks failed"
+    );
+    assert_eq!(runs.load(Ordering::SeqCst), 1, "the job ran again");
+    assert_eq!(*outcomes.lock().unwrap(), vec![JobOutcome::Done]);
 }

@@ -2,6 +2,7 @@
 //! the providers' own shapes, keep their state in memory, record what they received and can be
 //! told to fail.
 
+pub mod faults;
 pub mod resend;
 pub mod shopify;
 pub mod stripe;

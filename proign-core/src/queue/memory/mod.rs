@@ -433,6 +433,16 @@ mod tests {
         Some((MemoryQueue::with_clock(clock.clone()), clock, ()))
     });
 
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_named_check_runs() {
+        use crate::queue::conformance::{CHECKS, run_check};
+        for name in CHECKS {
+            let clock = FixedClock::at_unix(1_767_225_600);
+            let queue = std::sync::Arc::new(MemoryQueue::with_clock(clock.clone()));
+            run_check(name, queue, clock).await;
+        }
+    }
+
     #[tokio::test]
     async fn a_full_queue_says_so() {
         let queue = MemoryQueue::new().with_capacity(1);
