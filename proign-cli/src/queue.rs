@@ -1,7 +1,7 @@
 //! `proign queue …`: inspect and repair a durable queue (SQLite file or PostgreSQL schema).
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use proign_core::queue::postgres::PgQueue;
@@ -9,6 +9,8 @@ use proign_core::queue::sqlite::SqliteQueue;
 use proign_core::queue::{DeadLetter, JobId, Queue, QueueError, UnixMillis};
 use serde::Serialize;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{ConnectOptions, Connection};
 
 use crate::webhook::{Outcome, Usage};
 
@@ -129,11 +131,7 @@ enum Backend {
 async fn open(common: &Common) -> Result<Backend, Usage> {
     let target = &common.target;
     if let Some(path) = &target.db {
-        if !path.is_file() {
-            return Err(format!("{} is not a queue file", path.display()));
-        }
-        let queue = SqliteQueue::open(path).await.map_err(describe)?;
-        return Ok(Backend::Sqlite(queue));
+        return Ok(Backend::Sqlite(open_sqlite(path).await?));
     }
     let url = match (&target.postgres, &target.postgres_env) {
         (Some(url), _) => url.clone(),
@@ -141,6 +139,11 @@ async fn open(common: &Common) -> Result<Backend, Usage> {
             .map_err(|_| format!("the environment variable {var} is not set (or not UTF-8)"))?,
         (None, None) => return Err("give --db, --postgres or --postgres-env".to_owned()),
     };
+    // The driver takes any scheme (`notaurl:x` would name database `x`); ask for its own.
+    let scheme = url.split_once("://").map(|(scheme, _)| scheme);
+    if !matches!(scheme, Some("postgres" | "postgresql")) {
+        return Err("the PostgreSQL URL must start with postgres:// or postgresql://".to_owned());
+    }
     let options: PgConnectOptions = url
         .parse()
         .map_err(|_| "the PostgreSQL URL is not valid".to_owned())?;
@@ -164,6 +167,49 @@ async fn open(common: &Common) -> Result<Backend, Usage> {
         })?;
     let queue = PgQueue::new(pool, &common.schema).map_err(describe)?;
     Ok(Backend::Postgres(queue))
+}
+
+/// Opens the queue file at `path` for inspection. A file that is not a proign queue (not
+/// SQLite, or a database without the queue's tables) is refused before anything is written
+/// to it: opening a queue creates its tables, which must not happen in someone else's file.
+pub(crate) async fn open_sqlite(path: &Path) -> Result<SqliteQueue, Usage> {
+    if !path.is_file() {
+        return Err(format!("{} is not a queue file", path.display()));
+    }
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(false)
+        .busy_timeout(std::time::Duration::from_secs(10));
+    let not_a_queue =
+        |why: String| format!("{} is not a proign queue file ({why})", path.display());
+    let mut probe = options
+        .clone()
+        .read_only(true)
+        .connect()
+        .await
+        .map_err(|err| not_a_queue(sqlx_message(&err)))?;
+    let tables: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'proign_jobs'",
+    )
+    .fetch_one(&mut probe)
+    .await
+    .map_err(|err| not_a_queue(sqlx_message(&err)))?;
+    let _ = probe.close().await;
+    if tables == 0 {
+        return Err(not_a_queue("it has no proign_jobs table".to_owned()));
+    }
+    let options = options
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal);
+    SqliteQueue::open_with(options, 2).await.map_err(describe)
+}
+
+/// A driver error as one sentence: the database's own message when there is one.
+fn sqlx_message(err: &sqlx::Error) -> String {
+    match err {
+        sqlx::Error::Database(db) => db.message().to_owned(),
+        other => other.to_string(),
+    }
 }
 
 /// Whether `url` has a `user:password@` part.
@@ -194,7 +240,11 @@ fn describe(err: QueueError) -> Usage {
     let mut text = err.to_string();
     let mut source = std::error::Error::source(&err);
     while let Some(cause) = source {
-        let _ = write!(text, ": {}", redact_url(&cause.to_string()));
+        let line = redact_url(&cause.to_string());
+        // sqlx's database error repeats its inner error's message; say it once.
+        if !text.ends_with(&line) {
+            let _ = write!(text, ": {line}");
+        }
         source = cause.source();
     }
     text

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use clap::Args;
 use proign_core::monitor::load_snapshot;
-use proign_core::queue::sqlite::SqliteQueue;
 
 use crate::webhook::{Outcome, Usage};
 
@@ -21,17 +20,12 @@ pub(crate) struct StatusArgs {
 
 /// Prints the stored snapshot; exit code 1 when the file holds none yet.
 pub(crate) fn run(args: &StatusArgs) -> Result<Outcome, Usage> {
-    if !args.db.is_file() {
-        return Err(format!("{} is not a queue file", args.db.display()));
-    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|err| format!("cannot start the runtime: {err}"))?;
     runtime.block_on(async {
-        let queue = SqliteQueue::open(&args.db)
-            .await
-            .map_err(|err| format!("cannot open {}: {err}", args.db.display()))?;
+        let queue = crate::queue::open_sqlite(&args.db).await?;
         let snapshot = load_snapshot(queue.pool())
             .await
             .map_err(|err| format!("cannot read the monitor snapshot: {err}"))?;

@@ -163,3 +163,58 @@ fn refuses_what_would_leak_or_create_by_mistake() {
     let neither = proign(&["queue", "stats"]);
     assert_eq!(neither.status.code(), Some(2));
 }
+
+/// A file that is not a proign queue is refused, and left exactly as it was: inspecting must
+/// never create the queue's tables in another program's database.
+#[tokio::test]
+async fn refuses_a_file_that_is_not_a_queue() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "hello").unwrap();
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, "").unwrap();
+    let foreign = dir.path().join("shop.db");
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&foreign)
+        .create_if_missing(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    sqlx::raw_sql("CREATE TABLE orders (id INTEGER PRIMARY KEY)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+
+    for (file, why) in [
+        (&text, "file is not a database"),
+        (&empty, "no proign_jobs table"),
+        (&foreign, "no proign_jobs table"),
+    ] {
+        let before = std::fs::read(file).unwrap();
+        for args in [
+            &["queue", "stats", "--db"][..],
+            &["queue", "list", "--db"],
+            &["status", "--db"],
+        ] {
+            let mut all = args.to_vec();
+            all.push(file.to_str().unwrap());
+            let output = proign(&all);
+            let err = String::from_utf8(output.stderr).unwrap();
+            assert_eq!(output.status.code(), Some(2), "{args:?} {err}");
+            assert!(
+                err.contains("is not a proign queue file") && err.contains(why),
+                "{args:?} {err}"
+            );
+        }
+        assert_eq!(std::fs::read(file).unwrap(), before, "{}", file.display());
+    }
+}
+
+#[test]
+fn a_postgres_url_needs_its_scheme() {
+    // sqlx alone would read this as database `made-up-db` on the default host.
+    let output = proign(&["queue", "stats", "--postgres", "notaurl:made-up-db"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert!(err.contains("postgres://"), "{err}");
+    assert!(!err.contains("made-up-db"), "{err}");
+}
