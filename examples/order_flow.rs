@@ -26,7 +26,9 @@
 #[path = "order_flow/flow/mod.rs"]
 mod flow;
 
+use std::io::Write;
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::Duration;
 
 use proign::core::config::Config;
@@ -45,7 +47,8 @@ struct Args {
 const USAGE: &str =
     "usage: order_flow [--config PATH] [--db PATH] [--out DIR] [--orders N] [--live] [--exit]";
 
-fn args() -> Result<Args, Failure> {
+/// The options, or `None` when `--help` asked for the usage.
+fn args() -> Result<Option<Args>, Failure> {
     let mut args = Args {
         config: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/proign.toml")),
         db: None,
@@ -74,22 +77,59 @@ fn args() -> Result<Args, Failure> {
             }
             "--live" => args.live = true,
             "--exit" => args.exit = true,
-            "--help" | "-h" => return Err(USAGE.into()),
+            "--help" | "-h" => return Ok(None),
             other => return Err(format!("unknown option {other}\n{USAGE}").into()),
         }
     }
-    Ok(args)
+    Ok(Some(args))
 }
 
-#[tokio::main]
-async fn main() -> Result<(), Failure> {
+/// Prints an error and its causes as sentences (not `Debug`), and exits 1.
+fn main() -> ExitCode {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "order_flow: cannot start the runtime: {err}"
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "order_flow: {}", describe(err.as_ref()));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The error and its causes, each cause once (drivers often repeat their inner error).
+fn describe(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let line = cause.to_string();
+        if !text.ends_with(&line) {
+            text = format!("{text}: {line}");
+        }
+        source = cause.source();
+    }
+    text
+}
+
+async fn run() -> Result<(), Failure> {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
         )
         .init();
-    let args = args()?;
+    let Some(args) = args()? else {
+        writeln!(std::io::stdout(), "{USAGE}")?;
+        return Ok(());
+    };
     let config = Config::load(&args.config)?;
     let db = args.db.clone().unwrap_or_else(|| args.out.join("queue.db"));
     let options = Options {

@@ -143,3 +143,46 @@ async fn one_order_flows_through_every_integration() {
     assert!(text.contains("answered 401"));
     flow.shutdown().await;
 }
+
+/// A `--out` or `--db` that cannot be used stops the flow with a sentence naming the path,
+/// not a bare operating-system error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unusable_paths_are_named_in_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "not a directory nor a queue").unwrap();
+    let options = |db: std::path::PathBuf, out: std::path::PathBuf| flow::Options {
+        config: support::config(),
+        db,
+        out,
+        orders: 1,
+        live: false,
+        verbose: false,
+        timeout: std::time::Duration::from_secs(30),
+    };
+    let start = |options| async move {
+        match flow::Flow::start(options, Box::new(std::io::sink())).await {
+            Ok(flow) => {
+                flow.shutdown().await;
+                panic!("the flow started")
+            }
+            Err(err) => err.to_string(),
+        }
+    };
+
+    let message = start(options(dir.path().join("queue.db"), file.clone())).await;
+    assert!(
+        message.starts_with("cannot create the output directory") && message.contains("a-file"),
+        "{message}"
+    );
+
+    let message = start(options(file.clone(), dir.path().join("out"))).await;
+    assert!(
+        message.starts_with("cannot use") && message.contains("a-file"),
+        "{message}"
+    );
+    assert!(message.contains("file is not a database"), "{message}");
+
+    let message = start(options(dir.path().to_path_buf(), dir.path().join("out"))).await;
+    assert!(message.contains("as the queue file"), "{message}");
+}

@@ -109,7 +109,12 @@ impl Flow {
     /// Starts the sandbox, opens the queue, serves the gateway on a loopback port and starts
     /// the worker.
     pub(crate) async fn start(options: Options, out: Output) -> Result<Self, Failure> {
-        std::fs::create_dir_all(&options.out)?;
+        std::fs::create_dir_all(&options.out).map_err(|err| {
+            format!(
+                "cannot create the output directory {}: {err}",
+                options.out.display()
+            )
+        })?;
         let progress = Arc::new(Progress::new(out, options.verbose));
         let sandbox = Sandbox::start().await;
         let credentials = Credentials::choose(&options.config, &sandbox, options.live)?;
@@ -120,7 +125,15 @@ impl Flow {
         }
         let clients = Clients::build(&options.config, &sandbox, &credentials)?;
 
-        let queue = Arc::new(SqliteQueue::open(&options.db).await?);
+        let queue = SqliteQueue::open(&options.db).await.map_err(|err| {
+            let cause = std::error::Error::source(&err).map(ToString::to_string);
+            format!(
+                "cannot use {} as the queue file ({err}{})",
+                options.db.display(),
+                cause.map(|c| format!(": {c}")).unwrap_or_default()
+            )
+        })?;
+        let queue = Arc::new(queue);
         let monitor = Arc::new(Monitor::new());
         let secrets = GatewaySecrets {
             shopify: credentials.get(Provider::Shopify, "client_secret")?,
