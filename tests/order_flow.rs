@@ -186,3 +186,17 @@ async fn unusable_paths_are_named_in_the_error() {
     let message = start(options(dir.path().to_path_buf(), dir.path().join("out"))).await;
     assert!(message.contains("as the queue file"), "{message}");
 }
+
+/// A second run on the same queue file, as `cargo run --example order_flow` twice does,
+/// finishes too: the queue keeps the first run's dedup keys for days, so each simulator run
+/// must send new event ids and tracking numbers rather than copies of the last run's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_run_on_the_same_queue_file_finishes() {
+    let dir = tempfile::tempdir().unwrap();
+    for run in 1..=2 {
+        let (flow, summary) = support::run(&dir, 1, support::Capture::default()).await;
+        assert_eq!(summary.complete, 1, "run {run}");
+        assert!(summary.dead_letters.is_empty(), "run {run}");
+        flow.shutdown().await;
+    }
+}

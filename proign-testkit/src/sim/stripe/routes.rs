@@ -103,6 +103,8 @@ impl Form {
 #[derive(Default)]
 pub(super) struct State {
     seq: u64,
+    /// This simulator's tag in event ids, drawn at the first event.
+    run: String,
     objects: BTreeMap<&'static str, BTreeMap<String, Value>>,
     pub(super) events: Vec<Value>,
 }
@@ -132,7 +134,13 @@ impl State {
     }
 
     fn emit(&mut self, kind: &str, object: &Value, now: i64) {
-        let id = self.next_id("evt_Sim");
+        // Event ids are unique across simulator runs, as Stripe's are: a service that keeps
+        // its dedup store between runs (the order_flow example's queue file) must not drop
+        // a new run's events as copies of the last run's. The sequence keeps them in order.
+        if self.run.is_empty() {
+            self.run = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
+        }
+        let id = format!("{}{}", self.next_id("evt_Sim"), self.run);
         self.events.push(json!({
             "id": id, "object": "event", "api_version": proign_stripe::API_VERSION,
             "created": now, "livemode": false, "pending_webhooks": 1,

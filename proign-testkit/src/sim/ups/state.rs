@@ -77,6 +77,8 @@ pub(super) struct State {
     pub(super) failures: VecDeque<(u16, String)>,
     pub(super) tokens: Vec<String>,
     pub(super) issued: u64,
+    /// Where this simulator's tracking numbers start, drawn at the first one.
+    series: u64,
     pub(super) shipments: HashMap<String, Shipment>,
     pub(super) stages: HashMap<String, Stage>,
     pub(super) subscriptions: HashMap<String, (String, String)>,
@@ -89,8 +91,15 @@ pub(super) struct State {
 impl State {
     /// A fresh tracking number.
     pub(super) fn tracking_number(&mut self) -> String {
+        // Numbers start at a random point, so that two simulator runs do not issue the same
+        // ones: a Track Alert callback is deduplicated on its tracking number, and a service
+        // that keeps its dedup store between runs would drop the next run's callbacks.
+        if self.series == 0 {
+            let random = uuid::Uuid::new_v4().as_u128();
+            self.series = 1 + u64::try_from(random % 999_000_000).unwrap_or(0) * 100;
+        }
         self.issued += 1;
-        format!("1ZPRGNS{:011}", self.issued)
+        format!("1ZPRGNS{:011}", self.series + self.issued)
     }
 
     /// The stage of `number` without moving it on; `None` when unknown.
