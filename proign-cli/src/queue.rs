@@ -369,7 +369,8 @@ async fn execute<Q: Queue>(queue: &Q, command: &QueueCommand) -> Result<Outcome,
             } else {
                 let mut text = format!("{} dead letter(s) {verb}\n", done.len());
                 if !missing.is_empty() {
-                    let _ = writeln!(text, "no dead letter with id {missing:?}");
+                    let ids: Vec<String> = missing.iter().map(i64::to_string).collect();
+                    let _ = writeln!(text, "no dead letter with id {}", ids.join(", "));
                 }
                 text
             };

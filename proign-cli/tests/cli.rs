@@ -379,3 +379,22 @@ fn sign_refuses_what_verify_would_reject() {
         .unwrap();
     assert_eq!(verified.status.code(), Some(0), "{verified:?}");
 }
+
+/// A secret of the wrong form says why once, not once per layer of the error.
+#[test]
+fn an_unusable_secret_is_explained_once() {
+    let body = scratch("wrong-form-secret.json");
+    std::fs::write(&body, "{}").unwrap();
+    let output = proign()
+        .args(["webhook", "sign", "--provider", "resend"])
+        .args(["--secret-env", "PROIGN_CLI_TEST_NOT_BASE64"])
+        .arg("--body-file")
+        .arg(&body)
+        .env("PROIGN_CLI_TEST_NOT_BASE64", "whsec_not*base64*made*up")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(err.matches("base64 alphabet").count(), 1, "{err}");
+    assert!(!err.contains("not*base64"), "{err}");
+}
