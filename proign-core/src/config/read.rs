@@ -87,16 +87,28 @@ fn set(table: &mut Table, parts: &[String], value: Value) -> bool {
     match parts {
         [] => false,
         [last] => {
-            table.insert(last.clone(), value);
+            table.insert(existing_key(table, last), value);
             true
         }
         [first, rest @ ..] => match table
-            .entry(first.clone())
+            .entry(existing_key(table, first))
             .or_insert_with(|| Value::Table(Table::new()))
         {
             Value::Table(inner) => set(inner, rest, value),
             _ => false,
         },
+    }
+}
+
+/// The key of `table` that `part` (lower case, from a variable name) stands for: a key the
+/// file already has that differs only in case (`"Express"` in `[mapping.shipping]`), when
+/// exactly one does, else `part` itself. Without it an override of such a key would add a
+/// second, lower-case key and leave the file's value in force.
+fn existing_key(table: &Table, part: &str) -> String {
+    let mut matches = table.keys().filter(|key| key.eq_ignore_ascii_case(part));
+    match (matches.next(), matches.next()) {
+        (Some(key), None) => key.clone(),
+        _ => part.to_owned(),
     }
 }
 

@@ -349,7 +349,14 @@ fn the_environment_overrides_the_file() {
     assert!(config.is_enabled(Provider::TaxJar));
     assert_eq!(config.retry_policy(Provider::Ups).max_attempts(), 2);
     assert_eq!(config.retry_policy(Provider::Stripe).max_attempts(), 6);
-    assert_eq!(config.mapping.ups_service("express"), Some("01"));
+    // The variable name is upper case; it overrides the file's "Express", adding no key.
+    assert_eq!(config.mapping.ups_service("Express"), Some("01"));
+    assert_eq!(
+        config.mapping.shipping.len(),
+        1,
+        "{:?}",
+        config.mapping.shipping
+    );
 }
 
 #[test]
