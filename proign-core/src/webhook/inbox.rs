@@ -15,6 +15,7 @@
 //! | no matching signature, timestamp outside the window | 401 | `rejected` with its reason |
 //! | a header or the body missing or unreadable | 400 | `rejected` with its reason |
 //! | body over the limit | 413 | `rejected`, `body_too_large` |
+//! | body not received within the body timeout (30 s by default) | 408 | `rejected`, `body_timeout` |
 //! | the queue could not store it | 503 | `rejected`, `store_failed` |
 //!
 //! ```
@@ -32,6 +33,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::Request;
 use axum::http::StatusCode;
@@ -39,7 +41,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, post};
 
 use super::WebhookVerifier;
-use super::axum::{Rejection, read_and_verify};
+use super::axum::{BODY_TIMEOUT, Rejection, read_and_verify};
 use crate::monitor::{DeliveryOutcome, Monitor};
 use crate::queue::{Enqueued, JobId, NewJob, Queue, QueueError};
 
@@ -51,6 +53,7 @@ pub struct Inbox<V: WebhookVerifier, Q> {
     queue: Arc<Q>,
     to_job: Arc<ToJob<V::Output>>,
     monitor: Option<Arc<Monitor>>,
+    body_timeout: Duration,
 }
 
 impl<V: WebhookVerifier, Q> Clone for Inbox<V, Q> {
@@ -60,6 +63,7 @@ impl<V: WebhookVerifier, Q> Clone for Inbox<V, Q> {
             queue: self.queue.clone(),
             to_job: self.to_job.clone(),
             monitor: self.monitor.clone(),
+            body_timeout: self.body_timeout,
         }
     }
 }
@@ -101,7 +105,16 @@ where
             queue,
             to_job: Arc::new(to_job),
             monitor: None,
+            body_timeout: BODY_TIMEOUT,
         }
+    }
+
+    /// How long to wait for a request's whole body once its headers are in (default
+    /// [`BODY_TIMEOUT`], 30 s); a slower sender is answered `408` and its connection closed.
+    /// A zero duration is taken as one millisecond.
+    pub fn with_body_timeout(mut self, timeout: Duration) -> Self {
+        self.body_timeout = timeout.max(Duration::from_millis(1));
+        self
     }
 
     /// Builds the job from the verified delivery with `to_job` instead: choose the kind
@@ -125,12 +138,14 @@ where
     /// Verifies and stores one request, and says what became of it.
     pub async fn receive(&self, request: Request) -> Receipt {
         let provider = self.verifier.provider();
-        let output = match read_and_verify(self.verifier.as_ref(), request).await {
+        let read = read_and_verify(self.verifier.as_ref(), request, self.body_timeout).await;
+        let output = match read {
             Ok(output) => output,
             Err(rejection) => {
                 let reason = match (rejection.error(), rejection.status()) {
                     (Some(error), _) => error.reason().as_str(),
                     (None, StatusCode::PAYLOAD_TOO_LARGE) => "body_too_large",
+                    (None, StatusCode::REQUEST_TIMEOUT) => "body_timeout",
                     (None, _) => "unreadable_body",
                 };
                 self.count(

