@@ -47,7 +47,13 @@ pub(crate) fn run(args: &StatusArgs) -> Result<Outcome, Usage> {
         } else {
             let taken = chrono::DateTime::from_timestamp_millis(snapshot.taken_at)
                 .map_or_else(|| "an unknown time".to_owned(), |at| at.to_rfc3339());
-            format!("{}\nas of {taken}\n", snapshot.status_table())
+            // The table's "last success" column counts back from the snapshot, not from now.
+            let now = proign_core::clock::system().unix_seconds();
+            let age = (now - snapshot.taken_at / 1000).max(0);
+            format!(
+                "{}\nas of {taken} ({age} s ago; \"last success\" counts back from then)\n",
+                snapshot.status_table()
+            )
         };
         Ok(Outcome { code: 0, output })
     })

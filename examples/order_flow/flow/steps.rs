@@ -250,7 +250,7 @@ async fn tax_for_order(ctx: &Ctx, order: &mut Order) -> Result<String, StepFailu
     .await?;
     order.tax = Some(tax.amount_to_collect);
     Ok(format!(
-        "{} {} sales tax to collect",
+        "{:.2} {} sales tax to collect",
         tax.amount_to_collect, order.currency
     ))
 }
@@ -538,7 +538,7 @@ async fn invoice_items(ctx: &Ctx, order: &mut Order, key: &str) -> Result<String
     order.customer = Some(customer.id.clone());
     order.payment_method = Some(card.id);
     Ok(format!(
-        "customer {} with shipping {} and tax {tax} to bill",
+        "customer {} with shipping {:.2} and tax {tax:.2} to bill",
         customer.id, order.shipping_price
     ))
 }
