@@ -229,8 +229,9 @@ impl Config {
             }
         })?;
         let mut problems = Vec::new();
-        read::apply_env(&mut table, env, &mut problems);
+        let applied = read::apply_env(&mut table, env, &mut problems);
         let config = read::config(&table, &mut problems);
+        read::name_overrides(&mut problems, &applied);
         if problems.is_empty() {
             Ok(config)
         } else {

@@ -41,11 +41,15 @@ fn wrong(problems: &mut Vec<Problem>, path: &str, expected: &str, found: &Value)
 
 /// Sets every `PROIGN_A__B__C` variable as key `a.b.c`; variables without `__` are not
 /// configuration keys (`PROIGN_UPS_BASE_URL` and the like) and are left alone.
+///
+/// Returns the key path and variable name of every override set, so problems found later at
+/// those paths can say where their value came from.
 pub(super) fn apply_env<K, V>(
     table: &mut Table,
     env: impl IntoIterator<Item = (K, V)>,
     problems: &mut Vec<Problem>,
-) where
+) -> Vec<(String, String)>
+where
     K: AsRef<str>,
     V: AsRef<str>,
 {
@@ -58,6 +62,7 @@ pub(super) fn apply_env<K, V>(
         })
         .collect();
     vars.sort();
+    let mut applied = Vec::new();
     for (name, text) in vars {
         let parts: Vec<String> = name.split("__").map(str::to_ascii_lowercase).collect();
         let path = parts.join(".");
@@ -74,9 +79,30 @@ pub(super) fn apply_env<K, V>(
             .ok()
             .and_then(|mut t| t.remove("v"))
             .unwrap_or(Value::String(text));
-        if !set(table, &parts, value) {
+        if set(table, &parts, value) {
+            applied.push((path, format!("{ENV_PREFIX}{name}")));
+        } else {
             let message = format!("{ENV_PREFIX}{name} goes inside a value that is not a table");
             problem(problems, &path, message);
+        }
+    }
+    applied
+}
+
+/// Appends to each problem at (or under) an overridden key path which variable set it.
+pub(super) fn name_overrides(problems: &mut [Problem], applied: &[(String, String)]) {
+    for problem in problems {
+        let path = problem.path.as_str();
+        let from = applied.iter().find(|(key, _)| {
+            path.eq_ignore_ascii_case(key)
+                || (path.len() > key.len()
+                    && path.as_bytes()[key.len()] == b'.'
+                    && path[..key.len()].eq_ignore_ascii_case(key))
+        });
+        if let Some((_, variable)) = from {
+            problem
+                .message
+                .push_str(&format!(" (the value comes from {variable})"));
         }
     }
 }

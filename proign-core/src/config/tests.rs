@@ -380,6 +380,30 @@ fn environment_overrides_are_validated_like_the_file() {
         ]
     );
     assert!(!err.to_string().contains("sk_test_made_up_in_env"));
+    // Each problem says which variable set the value, not only the key the file would have.
+    let from = |path: &str| {
+        let problem = err.problems().iter().find(|p| p.path == path).unwrap();
+        problem.message.clone()
+    };
+    assert!(
+        from("integrations.stripe.api_key")
+            .ends_with("(the value comes from PROIGN_INTEGRATIONS__STRIPE__API_KEY)")
+    );
+    assert!(
+        from("integrations.stripe.topics.x").contains("PROIGN_INTEGRATIONS__STRIPE__TOPICS__X")
+    );
+    let retry = Config::from_toml(FULL, [("PROIGN_RETRY__UPS__MAX_ATTEMPTS", "abc")]).unwrap_err();
+    assert!(
+        retry.to_string().contains("retry.ups.max_attempts")
+            && retry
+                .to_string()
+                .contains("PROIGN_RETRY__UPS__MAX_ATTEMPTS"),
+        "{retry}"
+    );
+    // A problem the file itself has names no variable.
+    let file_only = Config::from_toml("[retry.ups]\nmax_attempts = 0\n", NO_ENV).unwrap_err();
+    assert!(!file_only.problems().is_empty());
+    assert!(!file_only.to_string().contains("comes from"), "{file_only}");
 }
 
 #[test]
