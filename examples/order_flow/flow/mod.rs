@@ -118,12 +118,20 @@ impl Flow {
         let progress = Arc::new(Progress::new(out, options.verbose));
         let sandbox = Sandbox::start().await;
         let credentials = Credentials::choose(&options.config, &sandbox, options.live)?;
+        let clients = Clients::build(&options.config, &sandbox, &credentials)?;
         for provider in credentials.live() {
             progress.say(format_args!(
                 "{provider}: live, with the credentials from the environment"
             ));
         }
-        let clients = Clients::build(&options.config, &sandbox, &credentials)?;
+        for (provider, why) in credentials.simulated() {
+            progress.say(format_args!("{provider}: simulated, because {why}"));
+        }
+        if options.live && credentials.live().is_empty() {
+            progress.say(format_args!(
+                "--live: no provider has all its credentials in the environment; every one is simulated"
+            ));
+        }
 
         let queue = SqliteQueue::open(&options.db).await.map_err(|err| {
             let cause = std::error::Error::source(&err).map(ToString::to_string);

@@ -46,6 +46,8 @@ pub(crate) struct Clients {
 pub(crate) struct Credentials {
     secrets: BTreeMap<(Provider, String), Secret>,
     live: Vec<Provider>,
+    /// With `--live`, each provider left simulated and why.
+    simulated: Vec<(Provider, String)>,
 }
 
 impl Credentials {
@@ -54,6 +56,7 @@ impl Credentials {
     pub(crate) fn choose(config: &Config, sandbox: &Sandbox, live: bool) -> Result<Self, Failure> {
         let mut secrets = BTreeMap::new();
         let mut chosen = Vec::new();
+        let mut simulated = Vec::new();
         for provider in PROVIDERS {
             let section = config
                 .integration(provider)
@@ -61,9 +64,21 @@ impl Credentials {
                 .ok_or_else(|| {
                     format!("order_flow runs every integration; turn `integrations.{provider}` on")
                 })?;
-            let real = (live && provider != Provider::Shopify)
-                .then(|| section.load_credentials().ok())
-                .flatten();
+            let real = match (live, provider) {
+                (false, _) => None,
+                (true, Provider::Shopify) => {
+                    let why = "its webhooks cannot reach a gateway on loopback".to_owned();
+                    simulated.push((provider, why));
+                    None
+                }
+                (true, _) => match section.load_credentials() {
+                    Ok(loaded) => Some(loaded),
+                    Err((key, err)) => {
+                        simulated.push((provider, format!("`{key}` did not load: {err}")));
+                        None
+                    }
+                },
+            };
             match real {
                 Some(loaded) => {
                     chosen.push(provider);
@@ -84,6 +99,7 @@ impl Credentials {
         Ok(Self {
             secrets,
             live: chosen,
+            simulated,
         })
     }
 
@@ -93,6 +109,11 @@ impl Credentials {
             .get(&(provider, key.to_owned()))
             .cloned()
             .ok_or_else(|| format!("`integrations.{provider}.{key}` is not configured").into())
+    }
+
+    /// With `--live`, the providers left on their simulator, each with the reason.
+    pub(crate) fn simulated(&self) -> &[(Provider, String)] {
+        &self.simulated
     }
 
     /// Whether `provider` is the real one.
