@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(query) = std::str::from_utf8(data) else {
         return;
     };
-    let secret = Secret::new("hush").unwrap();
+    let secret = Secret::new("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").unwrap();
     let verifier = QueryVerifier::new([&secret])
         .unwrap()
         .with_clock(FixedClock::at_unix(1_767_225_600));

@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
         ("x-shopify-api-version", b"2026-01"),
         ("x-shopify-webhook-id", b"fuzz"),
     ]);
-    let secret = Secret::new("made_up_fuzzing_client_secret").unwrap();
+    let secret = Secret::new("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").unwrap();
     let verifier = ShopifyVerifier::new([&secret]).unwrap();
     if let Ok(delivery) = verifier.verify(&headers, Bytes::copy_from_slice(body)) {
         let _ = delivery.triggered_at();

@@ -18,9 +18,9 @@ fuzz_target!(|data: &[u8]| {
         ("webhook-timestamp", parts[1]),
         ("svix-signature", parts[2]),
     ]);
-    let secret = Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
+    let secret = Secret::new("whsec_wvi18TEN4paaNg8sLnNaZD6ECajM/08O").unwrap();
     let verifier = StandardVerifier::new([&secret])
         .unwrap()
-        .with_clock(FixedClock::at_unix(1_614_265_330));
+        .with_clock(FixedClock::at_unix(1_767_225_600));
     let _ = verifier.verify(&headers, Bytes::copy_from_slice(body));
 });
