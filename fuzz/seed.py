@@ -35,10 +35,10 @@ for row in rows("webhooks-stripe.jsonl"):
     write("stripe_event", "stripe-" + row["case"], body)
 for row in rows("webhooks-resend-svix.jsonl"):
     parts = [header(row, "svix-id", "webhook-id"), header(row, "svix-timestamp", "webhook-timestamp"),
-             header(row, "svix-signature", "webhook-signature")]
+             header(row, "svix-signature"), header(row, "webhook-signature")]
     write("standard_webhooks", row["case"], b"\0".join(parts) + b"\0" + row["body"].encode())
     write("stripe_event", "resend-" + row["case"], row["body"].encode())
-    write("whsec_secret", row["case"], row["secret"].encode())
+    write("core_headers", "secret-" + row["case"], b"\0" * 5 + row["secret"].encode())
 for row in rows("webhooks-shopify.jsonl"):
     parts = [header(row, "x-shopify-hmac-sha256", "shopify-hmac-sha256"),
              header(row, "x-shopify-topic", "shopify-topic"),
@@ -135,8 +135,13 @@ response("shopify_response", "throttled", 0, 200, {"errors": [{"message": "Throt
     "extensions": {"code": "THROTTLED"}}], "extensions": {"cost": {
     "requestedQueryCost": 500, "actualQueryCost": None, "throttleStatus": {
         "maximumAvailable": 1000.0, "currentlyAvailable": 3, "restoreRate": 50.0}}}})
-response("shopify_response", "errors", 10, 200, {"errors": [{"message": "Field 'x' doesn't exist",
+response("shopify_response", "errors", 12, 200, {"errors": [{"message": "Field 'x' doesn't exist",
     "locations": [{"line": 1, "column": 3}], "path": ["shop", "x"]}], "data": None})
+response("shopify_response", "token", 10, 200, {"access_token": "shpat_x", "scope": "read_orders,write_orders"})
+response("shopify_response", "online-token", 11, 200, {"access_token": "shpat_x", "scope": "read_orders",
+    "expires_in": 86399, "associated_user_scope": "read_orders", "associated_user": {"id": 1, "email": "a@example.test"}})
+response("shopify_response", "token-error", 10, 400, {"error": "invalid_request",
+    "error_description": "The authorization code was not found or was already used"})
 response("shopify_response", "unauthorized", 0, 401, {"errors": "[API] Invalid API key or access token"})
 response("shopify_response", "retry", 8, 429, "", b"retry-after: 2.0")
 
@@ -209,3 +214,9 @@ response("turnstile_response", "success", 1, 200, {"success": True, "challenge_t
 response("turnstile_response", "invalid", 0, 200, {"success": False, "error-codes": ["invalid-input-response"]})
 response("turnstile_response", "duplicate", 0, 200, {"success": False, "error-codes": ["timeout-or-duplicate"]})
 response("turnstile_response", "internal", 0, 200, {"success": False, "error-codes": ["internal-error"]})
+
+# The Turnstile extractor: an incoming form post or a header carrying the token.
+response("turnstile_response", "form", 2, 200, "email=a%40example.test&cf-turnstile-response=tok",
+         b"content-type: application/x-www-form-urlencoded")
+response("turnstile_response", "header", 3, 200, '{"success":true,"hostname":"shop.example","action":"checkout"}',
+         b"content-type: application/json\ncf-turnstile-response: tok")

@@ -1,10 +1,12 @@
 #![no_main]
-// The header helpers every verifier shares: any header set, timestamp, tolerance and tag
-// text gives an answer, and the one-pass scan agrees with looking headers up one by one.
+// The helpers every verifier shares: any header set, timestamp, tolerance, tag text and
+// configured `whsec_` secret gives an answer, the one-pass header scan agrees with looking
+// headers up one by one, and a secret that decodes is never shorter than the minimum.
 
 use libfuzzer_sys::fuzz_target;
 use proign_core::idempotency::IdempotencyKey;
 use proign_core::webhook::headers::{HeaderSpec, optional_value, scan};
+use proign_core::webhook::standard::{MIN_KEY_LEN, decode_secret};
 use proign_core::webhook::{Tolerance, decode_base64_tag, decode_hex_tag, parse_unix_seconds};
 
 #[path = "common.rs"]
@@ -54,5 +56,8 @@ fuzz_target!(|data: &[u8]| {
     let _ = decode_base64_tag(&text);
     if let Ok(key) = IdempotencyKey::parse(text.as_ref()) {
         assert_eq!(key.as_str(), text);
+    }
+    if let Ok(key) = decode_secret(&text) {
+        assert!(key.len() >= MIN_KEY_LEN);
     }
 });

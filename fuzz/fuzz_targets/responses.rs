@@ -78,13 +78,15 @@ impl Transport for Script {
     }
 }
 
-/// Runs `future` to completion on one shared single-threaded runtime.
+/// Runs `future` to completion on one shared single-threaded runtime whose clock is paused:
+/// a retry's backoff or a `Retry-After` wait advances the clock instead of sleeping.
 pub fn block_on<F: Future>(future: F) -> F::Output {
     static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
     RUNTIME
         .get_or_init(|| {
             tokio::runtime::Builder::new_current_thread()
                 .enable_time()
+                .start_paused(true)
                 .build()
                 .expect("a single-threaded runtime")
         })
