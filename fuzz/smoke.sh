@@ -15,6 +15,8 @@ export CARGO_TERM_COLOR=never
 if ! cargo fuzz --version >/dev/null 2>&1; then
     cargo install cargo-fuzz --locked
 fi
+# Seeds come from the reference vectors in ../shared/vectors next to the repository (the
+# copy in proign-testkit/vectors when that is absent).
 python3 seed.py
 mkdir -p artifacts
 
@@ -26,6 +28,7 @@ build=(-O --debug-assertions --sanitizer none)
 cargo fuzz build "${build[@]}"
 
 status=0
+started=$SECONDS
 for target in $(cargo fuzz list); do
     echo "==> $target (${seconds} s)"
     dict=()
@@ -39,4 +42,5 @@ for target in $(cargo fuzz list); do
     fi
     grep -E '^stat::number_of_executed_units|^Done' "artifacts/$target.log" || true
 done
+echo "fuzz smoke: $(cargo fuzz list | wc -l) targets in $((SECONDS - started)) s (build excluded)"
 exit $status
