@@ -14,7 +14,7 @@ mod common;
 fuzz_target!(|data: &[u8]| {
     let (parts, body) = common::split(data, 1);
     let headers = common::headers(&[("stripe-signature", parts[0])]);
-    let secret = Secret::new("whsec_fuzzing_made_up_secret").unwrap();
+    let secret = Secret::new("whsec_Oo6ZKgQFzSxeqkECgey0X5AbtaNZDrSt").unwrap();
     let verifier = StripeVerifier::new([&secret])
         .unwrap()
         .with_clock(FixedClock::at_unix(1_767_225_600));

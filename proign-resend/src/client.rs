@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use proign_core::auth::{Auth, Credential};
-use proign_core::http::{Client, RateBudget, Request, RequestRate, base_url_variable};
+use proign_core::http::{Client, RateBudget, Request, RequestRate, Transport, base_url_variable};
 use proign_core::retry::RetryPolicy;
 use serde::de::DeserializeOwned;
 
@@ -20,6 +20,7 @@ pub struct ResendConfig {
     base_url: Option<String>,
     timeout: Duration,
     retry: RetryPolicy,
+    transport: Option<Arc<dyn Transport>>,
     budget: Option<Arc<dyn RateBudget>>,
     per_second: NonZeroU32,
 }
@@ -43,6 +44,7 @@ impl ResendConfig {
             base_url: None,
             timeout: proign_core::http::DEFAULT_TIMEOUT,
             retry: RetryPolicy::default(),
+            transport: None,
             budget: None,
             per_second: NonZeroU32::new(2).unwrap_or(NonZeroU32::MIN),
         }
@@ -77,6 +79,13 @@ impl ResendConfig {
         self.retry = policy;
         self
     }
+
+    /// Sends through `transport` instead of a new connection pool (a pool shared with other
+    /// clients, or a scripted transport that needs no sockets).
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
 }
 
 /// A Resend API client. Cheap to clone; clones share the rate budget.
@@ -109,13 +118,16 @@ impl ResendClient {
         let budget = config
             .budget
             .unwrap_or_else(|| Arc::new(RequestRate::per_second(config.per_second)));
-        let http = Client::builder(Arc::new(ResendProfile::new(base.clone())))
+        let mut builder = Client::builder(Arc::new(ResendProfile::new(base.clone())))
             .base_url(base)
             .auth(Auth::bearer(config.key))
             .timeout(config.timeout)
             .retry(config.retry)
-            .budget(budget)
-            .build()?;
+            .budget(budget);
+        if let Some(transport) = config.transport {
+            builder = builder.transport(transport);
+        }
+        let http = builder.build()?;
         Ok(Self { http })
     }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use http::{HeaderName, HeaderValue, Method};
 use proign_core::auth::{Auth, Credential};
-use proign_core::http::{Client, Request, base_url_variable};
+use proign_core::http::{Client, Request, Transport, base_url_variable};
 use proign_core::retry::RetryPolicy;
 use serde::de::DeserializeOwned;
 
@@ -50,6 +50,7 @@ pub struct TaxJarConfig {
     expected_response: Option<u16>,
     timeout: Duration,
     retry: RetryPolicy,
+    transport: Option<Arc<dyn Transport>>,
 }
 
 impl fmt::Debug for TaxJarConfig {
@@ -76,6 +77,7 @@ impl TaxJarConfig {
             expected_response: None,
             timeout: proign_core::http::DEFAULT_TIMEOUT,
             retry: RetryPolicy::default(),
+            transport: None,
         }
     }
 
@@ -113,6 +115,13 @@ impl TaxJarConfig {
     /// The retry policy.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// Sends through `transport` instead of a new connection pool (a pool shared with other
+    /// clients, or a scripted transport that needs no sockets).
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
         self
     }
 }
@@ -156,12 +165,15 @@ impl TaxJarClient {
         if let Some(status) = config.expected_response {
             headers.push((EXPECTED_RESPONSE.clone(), HeaderValue::from(status)));
         }
-        let http = Client::builder(Arc::new(TaxJarProfile::new(base.clone())))
+        let mut builder = Client::builder(Arc::new(TaxJarProfile::new(base.clone())))
             .base_url(base)
             .auth(Auth::bearer(config.key))
             .timeout(config.timeout)
-            .retry(config.retry)
-            .build()?;
+            .retry(config.retry);
+        if let Some(transport) = config.transport {
+            builder = builder.transport(transport);
+        }
+        let http = builder.build()?;
         Ok(Self {
             http,
             headers: Arc::new(headers),

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use proign_core::http::{Client, Request, base_url_variable};
+use proign_core::http::{Client, Request, Transport, base_url_variable};
 use proign_core::retry::RetryPolicy;
 use proign_core::secret::Secret;
 
@@ -25,6 +25,7 @@ pub struct TurnstileConfig {
     base_url: Option<String>,
     timeout: Duration,
     retry: RetryPolicy,
+    transport: Option<Arc<dyn Transport>>,
     expected_hostname: Option<String>,
     expected_action: Option<String>,
 }
@@ -49,6 +50,7 @@ impl TurnstileConfig {
             base_url: None,
             timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
+            transport: None,
             expected_hostname: None,
             expected_action: None,
         }
@@ -69,6 +71,13 @@ impl TurnstileConfig {
     /// The retry policy.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// Sends through `transport` instead of a new connection pool (a pool shared with other
+    /// clients, or a scripted transport that needs no sockets).
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
         self
     }
 
@@ -159,11 +168,14 @@ impl TurnstileClient {
             .or(from_env)
             .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
         let base = base.trim().trim_end_matches('/').to_owned();
-        let http = Client::builder(Arc::new(TurnstileProfile::new(base.clone())))
+        let mut builder = Client::builder(Arc::new(TurnstileProfile::new(base.clone())))
             .base_url(base)
             .timeout(config.timeout)
-            .retry(config.retry)
-            .build()?;
+            .retry(config.retry);
+        if let Some(transport) = config.transport {
+            builder = builder.transport(transport);
+        }
+        let http = builder.build()?;
         Ok(Self {
             http,
             secret: config.secret,

@@ -115,29 +115,38 @@ impl fmt::Debug for Response {
 
 /// The first [`EXCERPT_CHARS`] characters of `body` as text, whitespace runs folded to one
 /// space, control characters dropped and each of `secrets` redacted.
+///
+/// Secrets are redacted both before and after the clean-up, so one cannot slip through by
+/// being split with control characters that the clean-up then drops.
 pub fn excerpt(body: &[u8], secrets: &[&str]) -> String {
     // Read a little more than the limit so a secret straddling the cut is still found.
     let window = &body[..body.len().min(EXCERPT_CHARS * 4 + 256)];
-    let mut text = String::from_utf8_lossy(window).into_owned();
-    for secret in secrets.iter().filter(|s| !s.is_empty()) {
-        text = text.replace(secret, "[redacted]");
-    }
-    let mut out = String::with_capacity(EXCERPT_CHARS);
+    let redact = |mut text: String| {
+        for secret in secrets.iter().filter(|s| !s.is_empty()) {
+            if text.contains(secret) {
+                text = text.replace(secret, "[redacted]");
+            }
+        }
+        text
+    };
+    let text = redact(String::from_utf8_lossy(window).into_owned());
+    let mut clean = String::with_capacity(text.len());
     let mut last_space = false;
     for c in text.chars() {
-        if out.chars().count() >= EXCERPT_CHARS {
-            out.push('…');
-            break;
-        }
         if c.is_whitespace() {
-            if !last_space && !out.is_empty() {
-                out.push(' ');
+            if !last_space && !clean.is_empty() {
+                clean.push(' ');
             }
             last_space = true;
         } else if !c.is_control() {
-            out.push(c);
+            clean.push(c);
             last_space = false;
         }
+    }
+    let clean = redact(clean);
+    let mut out: String = clean.chars().take(EXCERPT_CHARS).collect();
+    if out.len() < clean.len() {
+        out.push('…');
     }
     out.trim_end().to_owned()
 }
@@ -160,5 +169,18 @@ mod tests {
             EXCERPT_CHARS + 1
         );
         assert_eq!(excerpt(&[0xff, 0xfe, b'a'], &[]), "\u{fffd}\u{fffd}a");
+    }
+
+    /// Found by the `retry_after` fuzz target (minimised input): a NUL inside the secret hid
+    /// it from redaction, then the clean-up dropped the NUL and the excerpt quoted the key.
+    #[test]
+    fn a_secret_split_by_control_characters_is_still_redacted() {
+        let body = b"sk_te\0st_made_up";
+        assert_eq!(excerpt(body, &["sk_test_made_up"]), "[redacted]");
+        let page = b"key=sk_\x07test_\x1b51Prgn\x7fDONOTLOG; retry";
+        assert_eq!(
+            excerpt(page, &["sk_test_51PrgnDONOTLOG"]),
+            "key=[redacted]; retry"
+        );
     }
 }

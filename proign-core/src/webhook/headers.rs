@@ -96,27 +96,20 @@ pub fn optional_value<'h>(
     headers: &'h HeaderMap,
     spec: &HeaderSpec,
 ) -> Result<Option<(&'h HeaderValue, &'h str)>, VerifyError> {
-    for name in spec.wire_names() {
-        let mut values = headers.get_all(name).iter();
-        let Some(value) = values.next() else {
-            continue;
-        };
-        let malformed = |problem| VerifyError::MalformedHeader {
-            name: spec.name,
-            problem,
-        };
-        if values.next().is_some() {
-            return Err(malformed("it appears more than once"));
+    let seen = |name: Option<&HeaderName>| {
+        let mut seen = Seen::Absent;
+        if let Some(name) = name {
+            headers
+                .get_all(name)
+                .iter()
+                .for_each(|value| seen.add(value));
         }
-        let text = value
-            .to_str()
-            .map_err(|_| malformed("it is not printable ASCII"))?
-            .trim_ascii();
-        if !text.is_empty() {
-            return Ok(Some((value, text)));
-        }
-    }
-    Ok(None)
+        seen
+    };
+    resolve(
+        spec,
+        [seen(Some(&spec.primary)), seen(spec.alternate.as_ref())],
+    )
 }
 
 /// What one pass over the headers saw under one wire name.
@@ -161,6 +154,9 @@ pub fn scan<'h, const N: usize>(
     })
 }
 
+/// The value of a header seen under its two wire names. The answer does not depend on which
+/// name is looked at first: a repeat under either name is malformed, and so is a header that
+/// arrives under both names with different values (empty counts as absent).
 fn resolve<'h>(
     spec: &HeaderSpec,
     slots: [Seen<'h>; 2],
@@ -169,21 +165,34 @@ fn resolve<'h>(
         name: spec.name,
         problem,
     };
+    let mut found: Option<&'h HeaderValue> = None;
     for slot in slots {
         let value = match slot {
             Seen::Absent => continue,
             Seen::Repeated => return Err(malformed("it appears more than once")),
             Seen::Once(value) => value,
         };
-        let text = value
-            .to_str()
-            .map_err(|_| malformed("it is not printable ASCII"))?
-            .trim_ascii();
-        if !text.is_empty() {
-            return Ok(Some((value, text)));
+        if value.as_bytes().trim_ascii().is_empty() {
+            continue;
+        }
+        match found {
+            None => found = Some(value),
+            Some(first) if first.as_bytes().trim_ascii() == value.as_bytes().trim_ascii() => {}
+            Some(_) => {
+                return Err(malformed(
+                    "it arrives under both of its names, with different values",
+                ));
+            }
         }
     }
-    Ok(None)
+    let Some(value) = found else {
+        return Ok(None);
+    };
+    let text = value
+        .to_str()
+        .map_err(|_| malformed("it is not printable ASCII"))?
+        .trim_ascii();
+    Ok(Some((value, text)))
 }
 
 /// Turns an optional header into a required one.
@@ -253,6 +262,58 @@ mod tests {
             Err(VerifyError::MissingHeader {
                 name: "X-Shopify-Hmac-Sha256"
             })
+        );
+    }
+
+    /// Found by the `standard_webhooks` fuzz target: a delivery with both `svix-signature`
+    /// and `webhook-signature`, different, got a verdict from whichever name the verifier
+    /// looked at first, so the core and Resend verifiers disagreed on the same request.
+    #[test]
+    fn both_names_with_different_values_are_malformed_in_either_order() {
+        static SVIX_FIRST: HeaderSpec =
+            HeaderSpec::with_alternate("svix-signature", "svix-signature", "webhook-signature");
+        static PLAIN_FIRST: HeaderSpec =
+            HeaderSpec::with_alternate("webhook-signature", "webhook-signature", "svix-signature");
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "svix-signature",
+            HeaderValue::from_bytes(b"v1\x8ca,J5wY").unwrap(),
+        );
+        headers.insert("webhook-signature", HeaderValue::from_static("v1,H6oH"));
+        for spec in [&SVIX_FIRST, &PLAIN_FIRST] {
+            let found = optional_value(&headers, spec);
+            assert!(
+                matches!(found, Err(VerifyError::MalformedHeader { problem, .. })
+                    if problem.contains("both of its names")),
+                "{found:?}"
+            );
+            assert_eq!(scan(&headers, [spec])[0], found);
+        }
+
+        // The same value under both names is one header.
+        let mut headers = HeaderMap::new();
+        headers.insert("svix-signature", HeaderValue::from_static(" v1,H6oH"));
+        headers.insert("webhook-signature", HeaderValue::from_static("v1,H6oH "));
+        for spec in [&SVIX_FIRST, &PLAIN_FIRST] {
+            assert_eq!(required(&headers, spec), Ok("v1,H6oH"));
+        }
+    }
+
+    /// The same fix covers repeats: one under the second name used to go unseen whenever
+    /// the first name carried a value.
+    #[test]
+    fn a_repeat_under_the_alternate_name_is_malformed() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-shopify-topic", HeaderValue::from_static("orders/create"));
+        headers.append("shopify-topic", HeaderValue::from_static("orders/create"));
+        headers.append("shopify-topic", HeaderValue::from_static("orders/paid"));
+        assert!(matches!(
+            optional_value(&headers, &TOPIC),
+            Err(VerifyError::MalformedHeader { .. })
+        ));
+        assert_eq!(
+            scan(&headers, [&TOPIC])[0],
+            optional_value(&headers, &TOPIC)
         );
     }
 

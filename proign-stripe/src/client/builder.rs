@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use http::Method;
 use proign_core::auth::{Auth, Credential};
-use proign_core::http::{self as core_http, Connect, CredentialSource, RateBudget, RequestRate};
+use proign_core::http::{
+    self as core_http, Connect, CredentialSource, RateBudget, RequestRate, Transport,
+};
 use proign_core::retry::RetryPolicy;
 
 use super::{API_VERSION, Client};
@@ -72,6 +74,13 @@ impl ClientBuilder {
     /// Reads the time from `clock` (for `Retry-After` dates).
     pub fn clock(mut self, clock: proign_core::clock::SharedClock) -> Self {
         self.inner = self.inner.clock(clock);
+        self
+    }
+
+    /// Sends through `transport` instead of a new connection pool (a pool shared with other
+    /// clients, or a scripted transport that needs no sockets).
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.inner = self.inner.transport(transport);
         self
     }
 
