@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use proign_core::idempotency::IdempotencyKey;
-use proign_core::webhook::headers::{HeaderSpec, optional_value, scan};
+use proign_core::webhook::headers::{HeaderSpec, optional_value, required_value, scan};
 use proign_core::webhook::standard::{MIN_KEY_LEN, decode_secret};
 use proign_core::webhook::{Tolerance, decode_base64_tag, decode_hex_tag, parse_unix_seconds};
 
@@ -27,10 +27,20 @@ fuzz_target!(|data: &[u8]| {
         ("stripe-signature", parts[4]),
         ("webhook-id", rest),
     ]);
-    let found = scan(&headers, [&ID, &TIMESTAMP, &SIGNATURE]);
-    for (spec, answer) in [&ID, &TIMESTAMP, &SIGNATURE].into_iter().zip(&found) {
-        assert_eq!(*answer, optional_value(&headers, spec), "{}", spec.name());
-    }
+    // All optional: each answer is the one a single lookup gives.
+    let found = scan(&headers, [], [&ID, &TIMESTAMP, &SIGNATURE]).map(|(_, found)| found);
+    let one_by_one = [&ID, &TIMESTAMP, &SIGNATURE]
+        .map(|spec| optional_value(&headers, spec))
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>();
+    assert_eq!(found.map(Vec::from), one_by_one);
+    // Some required: the first error in order is the one the lookups give.
+    let found = scan(&headers, [&ID, &TIMESTAMP], [&SIGNATURE]);
+    let one_by_one = required_value(&headers, &ID).and_then(|id| {
+        let timestamp = required_value(&headers, &TIMESTAMP)?;
+        Ok(([id, timestamp], [optional_value(&headers, &SIGNATURE)?]))
+    });
+    assert_eq!(found, one_by_one);
 
     let text = String::from_utf8_lossy(rest);
     if let Some(seconds) = parse_unix_seconds(&text) {

@@ -17,7 +17,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use proign_core::clock::{self, SharedClock};
 use proign_core::secret::Secret;
 use proign_core::webhook::{
-    ConfigError, HmacKey, KeySet, Signatures, Tolerance, VerifyError, parse_unix_seconds,
+    ConfigError, HmacKey, KeySet, Tolerance, VerifyError, parse_unix_seconds,
 };
 
 /// What Shopify's library leaves unescaped when it re-encodes a parameter.
@@ -126,18 +126,14 @@ impl QueryVerifier {
 
     /// Shopify writes the tag in lower-case hex and compares text, so only that form matches.
     fn check_tag(&self, message: &[u8], tag_hex: &str) -> Result<(), VerifyError> {
-        let mut signatures = Signatures::new();
         let lower = tag_hex
             .bytes()
             .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-        if lower {
-            let mut tag = [0u8; 32];
-            if hex::decode_to_slice(tag_hex, &mut tag).is_ok() {
-                signatures.push(tag);
-            }
-        }
+        let mut tag = [0u8; 32];
+        let decoded = lower && hex::decode_to_slice(tag_hex, &mut tag).is_ok();
+        let tag = decoded.then_some(tag);
         self.keys
-            .find(&[message], &signatures)
+            .find(&[message], tag.as_slice())
             .map(|_| ())
             .ok_or(VerifyError::SignatureMismatch)
     }

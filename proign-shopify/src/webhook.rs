@@ -12,8 +12,8 @@ use http::{HeaderMap, HeaderValue};
 use proign_core::Provider;
 use proign_core::secret::Secret;
 use proign_core::webhook::{
-    ConfigError, DEFAULT_BODY_LIMIT, Delivery, HmacKey, KeySet, Signatures, VerifyError,
-    WebhookVerifier, check_body, decode_base64_tag, headers, headers::HeaderSpec,
+    ConfigError, DEFAULT_BODY_LIMIT, Delivery, HmacKey, KeySet, VerifyError, WebhookVerifier,
+    check_body, decode_base64_tag, headers, headers::HeaderSpec,
 };
 
 macro_rules! shopify_header {
@@ -103,15 +103,16 @@ impl WebhookVerifier for ShopifyVerifier {
 
     fn verify(&self, headers: &HeaderMap, body: Bytes) -> Result<ShopifyDelivery, VerifyError> {
         check_body(&body, self.body_limit, false)?;
-        let [
-            hmac,
-            topic,
-            shop_domain,
-            api_version,
-            webhook_id,
-            event_id,
-            triggered_at,
-        ] = headers::scan(
+        let (
+            [
+                (_, hmac),
+                (topic, _),
+                (shop_domain, _),
+                (api_version, _),
+                (_, webhook_id),
+            ],
+            [event_id, triggered_at],
+        ) = headers::scan(
             headers,
             [
                 &HMAC_HEADER,
@@ -119,25 +120,15 @@ impl WebhookVerifier for ShopifyVerifier {
                 &SHOP_HEADER,
                 &API_VERSION_HEADER,
                 &WEBHOOK_ID_HEADER,
-                &EVENT_ID_HEADER,
-                &TRIGGERED_AT_HEADER,
             ],
-        );
-        let (_, hmac) = headers::require(hmac, &HMAC_HEADER)?;
-        let (topic, _) = headers::require(topic, &TOPIC_HEADER)?;
-        let (shop_domain, _) = headers::require(shop_domain, &SHOP_HEADER)?;
-        let (api_version, _) = headers::require(api_version, &API_VERSION_HEADER)?;
-        let (_, webhook_id) = headers::require(webhook_id, &WEBHOOK_ID_HEADER)?;
-        let event_id = event_id?;
-        let triggered_at = triggered_at?;
+            [&EVENT_ID_HEADER, &TRIGGERED_AT_HEADER],
+        )?;
 
-        let mut signatures = Signatures::new();
-        if let Some(tag) = decode_base64_tag(hmac) {
-            signatures.push(tag);
-        }
+        // One tag per delivery: a header that is not a canonical base64 tag matches nothing.
+        let tag = decode_base64_tag(hmac);
         let matched = self
             .keys
-            .find(&[&body], &signatures)
+            .find(&[&body], tag.as_slice())
             .ok_or(VerifyError::SignatureMismatch)?;
 
         Ok(ShopifyDelivery {

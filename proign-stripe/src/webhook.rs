@@ -146,7 +146,7 @@ impl WebhookVerifier for StripeVerifier {
             .keys
             .find(
                 &[parsed.timestamp_text.as_bytes(), b".", &body],
-                &parsed.signatures,
+                parsed.signatures.as_slice(),
             )
             .ok_or(VerifyError::SignatureMismatch)?;
         Ok(Delivery::new(

@@ -39,12 +39,15 @@ impl KeySet {
         &self.keys
     }
 
-    /// The position of the first key under which any of `signatures` is the tag of
+    /// The position of the first key under which any of `candidates` is the tag of
     /// `message` (given in parts). Every comparison takes constant time.
-    pub fn find(&self, message: &[&[u8]], signatures: &Signatures) -> Option<usize> {
+    ///
+    /// A scheme with one signature per delivery passes it as a one-element slice (or
+    /// `Option::as_slice`); one with several collects them in [`Signatures`].
+    pub fn find(&self, message: &[&[u8]], candidates: &[Tag]) -> Option<usize> {
         self.keys.iter().position(|key| {
             let expected = key.sign(message);
-            signatures.iter().fold(false, |hit, candidate| {
+            candidates.iter().fold(false, |hit, candidate| {
                 hit | constant_time_eq(&expected, candidate)
             })
         })
@@ -90,7 +93,12 @@ impl Signatures {
 
     /// The candidates collected so far.
     pub fn iter(&self) -> impl Iterator<Item = &Tag> {
-        self.tags[..self.len].iter()
+        self.as_slice().iter()
+    }
+
+    /// The candidates collected so far, as a slice for [`KeySet::find`].
+    pub fn as_slice(&self) -> &[Tag] {
+        &self.tags[..self.len]
     }
 
     /// How many candidates were collected.
@@ -120,8 +128,8 @@ mod tests {
         let mut sigs = Signatures::new();
         sigs.push([0; 32]);
         sigs.push(HmacKey::new(b"new").sign(&[b"msg"]));
-        assert_eq!(set.find(&[b"msg"], &sigs), Some(1));
-        assert_eq!(set.find(&[b"other"], &sigs), None);
+        assert_eq!(set.find(&[b"msg"], sigs.as_slice()), Some(1));
+        assert_eq!(set.find(&[b"other"], sigs.as_slice()), None);
     }
 
     #[test]

@@ -167,11 +167,8 @@ impl WebhookVerifier for StandardVerifier {
     fn verify(&self, headers: &HeaderMap, body: Bytes) -> Result<Delivery, VerifyError> {
         check_body(&body, self.body_limit, true)?;
         let names = self.headers;
-        let [id, timestamp_text, header] =
-            headers::scan(headers, [&names.id, &names.timestamp, &names.signature]);
-        let (_, id) = headers::require(id, &names.id)?;
-        let (_, timestamp_text) = headers::require(timestamp_text, &names.timestamp)?;
-        let (_, header) = headers::require(header, &names.signature)?;
+        let ([(_, id), (_, timestamp_text), (_, header)], []) =
+            headers::scan(headers, [&names.id, &names.timestamp, &names.signature], [])?;
 
         let timestamp = parse_unix_seconds(timestamp_text).ok_or(VerifyError::MalformedHeader {
             name: names.timestamp.name(),
@@ -183,7 +180,7 @@ impl WebhookVerifier for StandardVerifier {
         let message: [&[u8]; 5] = [id.as_bytes(), b".", timestamp_text.as_bytes(), b".", &body];
         let matched = self
             .keys
-            .find(&message, &signatures)
+            .find(&message, signatures.as_slice())
             .ok_or(VerifyError::SignatureMismatch)?;
         Ok(Delivery::new(
             self.provider,
