@@ -25,6 +25,12 @@
 //!
 //! Times are read from the host's [`Clock`](crate::clock::Clock), not the database's, so the
 //! instances' clocks should agree to well within the shortest lease.
+//!
+//! The `postgres` feature builds sqlx with TLS (rustls, checking certificates against the
+//! system's trusted roots), so the pool's `sslmode` is honoured as libpq honours it: the
+//! default `prefer` encrypts when the server offers TLS without checking its certificate,
+//! `require` insists on TLS, and `verify-ca` / `verify-full` also check the certificate (and,
+//! for `verify-full`, the host name). Use `verify-full` for a server across a network.
 
 mod queue;
 mod stores;

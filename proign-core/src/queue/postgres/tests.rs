@@ -117,3 +117,83 @@ async fn schema_names_are_checked() {
     assert!(PgQueue::new(pool.clone(), "1abc").is_err());
     assert!(PgQueue::new(pool, "proign_shop").is_ok());
 }
+
+/// The `postgres` feature builds sqlx with TLS (rustls, the system's trusted roots), so a
+/// host's `sslmode` is honoured: `require` gives an encrypted session the queue works over,
+/// and `verify-full` refuses a server certificate that no trusted authority signed (the
+/// test server's is self-signed).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_queue_works_over_tls_and_certificates_are_checked_when_asked() {
+    use sqlx::postgres::{PgConnectOptions, PgSslMode};
+
+    let Ok(url) = std::env::var(URL_VAR) else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: PostgreSQL TLS test not run because {URL_VAR} is not set"
+        );
+        return;
+    };
+    let options: PgConnectOptions = url.parse().expect("a PostgreSQL URL");
+    let plain = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(options.clone().ssl_mode(PgSslMode::Disable))
+        .await
+        .expect("connect to the test database without TLS");
+    let ssl: String = sqlx::query_scalar("SHOW ssl")
+        .fetch_one(&plain)
+        .await
+        .unwrap();
+    if ssl != "on" {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: PostgreSQL TLS test not run because the test server has ssl = {ssl}"
+        );
+        return;
+    }
+
+    let pool = PgPoolOptions::new()
+        .max_connections(2)
+        .connect_with(options.clone().ssl_mode(PgSslMode::Require))
+        .await
+        .expect("connect with sslmode=require");
+    let encrypted: bool =
+        sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(encrypted, "sslmode=require gave a session without TLS");
+
+    let schema = format!("proign_t_{:016x}", fastrand::u64(..));
+    let queue = PgQueue::new(pool.clone(), &schema).unwrap();
+    let _guard = SchemaGuard {
+        pool: pool.clone(),
+        schema,
+    };
+    queue.migrate().await.unwrap();
+    queue
+        .enqueue(NewJob::new("tls.check", &b"{\"over\":\"tls\"}"[..]))
+        .await
+        .unwrap();
+    let leases = queue
+        .lease(8, std::time::Duration::from_secs(30))
+        .await
+        .unwrap();
+    assert_eq!(leases.len(), 1);
+    assert_eq!(&leases[0].job().payload()[..], b"{\"over\":\"tls\"}");
+    queue.ack(&leases[0]).await.unwrap();
+    assert_eq!(queue.stats().await.unwrap().depth, 0);
+
+    let refused = PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(std::time::Duration::from_secs(10))
+        .connect_with(options.ssl_mode(PgSslMode::VerifyFull))
+        .await;
+    // rustls reports the refused certificate as invalid data on the connection.
+    match refused {
+        Err(sqlx::Error::Tls(_)) => {}
+        Err(sqlx::Error::Io(error))
+            if error.kind() == std::io::ErrorKind::InvalidData
+                && error.to_string().contains("certificate") => {}
+        other => panic!("verify-full accepted or failed otherwise: {other:?}"),
+    }
+}
