@@ -96,7 +96,10 @@ async fn check_token() -> Result<(), Failure> {
     let outcome = client
         .verify(&Verify::new(token).remote_ip("203.0.113.7"))
         .await?;
-    tracing::info!(hostname = ?outcome.hostname, "the visitor passed the check");
+    tracing::info!(
+        hostname = %outcome.hostname.as_deref().unwrap_or("unknown"),
+        "the visitor passed the check"
+    );
     Ok(())
 }
 
@@ -131,6 +134,8 @@ async fn confirm(tax: Decimal) -> Result<(), Failure> {
 #[tokio::main]
 async fn main() -> Result<(), Failure> {
     tracing_subscriber::fmt()
+        // Colours only on a terminal, so a redirected log stays plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )

@@ -121,6 +121,8 @@ fn describe(err: &(dyn std::error::Error + 'static)) -> String {
 
 async fn run() -> Result<(), Failure> {
     tracing_subscriber::fmt()
+        // Colours only on a terminal, so a redirected log stays plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),

@@ -24,6 +24,8 @@ const SIM_KEY: &str = "sk_test_proign_example_simulator";
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
+        // Colours only on a terminal, so a redirected log stays plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
@@ -85,7 +87,7 @@ async fn run(stripe: &Client) -> Result<(), Box<dyn std::error::Error>> {
         ..PriceCreate::default()
     };
     let price = stripe.prices().create(&price, &none).await?;
-    tracing::info!(price = %price.id, unit_amount = ?price.unit_amount, "price created");
+    tracing::info!(price = %price.id, unit_amount = price.unit_amount.unwrap_or_default(), "price created");
 
     let subscription = SubscriptionCreate {
         customer: customer.id.clone(),
@@ -105,7 +107,7 @@ async fn run(stripe: &Client) -> Result<(), Box<dyn std::error::Error>> {
         invoice = %invoice.id,
         amount_due = invoice.amount_due,
         currency = %invoice.currency,
-        status = ?invoice.status,
+        status = %invoice.status.as_deref().unwrap_or("unknown"),
         "invoiced"
     );
 
@@ -114,7 +116,7 @@ async fn run(stripe: &Client) -> Result<(), Box<dyn std::error::Error>> {
         ..InvoicePay::default()
     };
     let paid = stripe.invoices().pay(&invoice.id, &pay, &none).await?;
-    tracing::info!(invoice = %paid.id, amount_paid = paid.amount_paid, status = ?paid.status, "paid");
+    tracing::info!(invoice = %paid.id, amount_paid = paid.amount_paid, status = %paid.status.as_deref().unwrap_or("unknown"), "paid");
 
     let subscription = stripe
         .subscriptions()

@@ -69,12 +69,26 @@ fn secret(var: &str) -> Result<Secret, SecretError> {
 }
 
 /// Stripe names no delivery id in its headers: deduplicate on the event id in the verified
-/// body instead.
+/// body, or, for a body without one (Stripe sends none such, but a signed one is still
+/// stored), on the body's SHA-256, so sending the same bytes twice stores them once.
 fn stripe_job(delivery: &Delivery) -> NewJob {
-    let job = NewJob::new("stripe.webhook", delivery.body().clone());
-    match Event::from_slice(delivery.body()) {
-        Ok(event) => job.with_dedup_key(format!("stripe:{}", event.id)),
-        Err(_) => job,
+    use sha2::Digest as _;
+    let body = delivery.body();
+    let job = NewJob::new("stripe.webhook", body.clone());
+    let event_id = Event::from_slice(body)
+        .ok()
+        .map(|event| event.id)
+        .or_else(|| {
+            let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+            Some(value.get("id")?.as_str()?.to_owned())
+        });
+    match event_id.filter(|id| !id.is_empty()) {
+        Some(id) => job.with_dedup_key(format!("stripe:{id}")),
+        None => {
+            let digest = sha2::Sha256::digest(body);
+            let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
+            job.with_dedup_key(format!("stripe:sha256:{hex}"))
+        }
     }
 }
 
@@ -104,6 +118,8 @@ async fn shopify_callback(State(gateway): State<Gateway>, RawQuery(query): RawQu
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
+        // Colours only on a terminal, so a redirected log stays plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,proign_core=debug".into()),

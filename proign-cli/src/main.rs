@@ -141,7 +141,8 @@ struct SignArgs {
     /// The query to sign, for shopify-oauth.
     #[arg(long)]
     query: Option<String>,
-    /// The delivery id (Resend message id, Shopify webhook id).
+    /// The delivery id (Resend message id, Shopify webhook id); default: one derived from
+    /// the timestamp and the body, so another body gets another id.
     #[arg(long)]
     id: Option<String>,
     /// The signing time (Unix seconds; default now).

@@ -5,10 +5,11 @@ use std::io::Read;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use proign_core::clock::{self, FixedClock, SharedClock};
-use proign_core::secret::Secret;
+use proign_core::secret::{Secret, SecretError};
 use proign_core::webhook::standard::{HeaderBrand, StandardSigner};
 use proign_core::webhook::{
     DEFAULT_BODY_LIMIT, Delivery, Reason, Tolerance, VerifyError, WebhookVerifier,
+    parse_unix_seconds,
 };
 use proign_resend::webhook::ResendVerifier;
 use proign_shopify::query::{QueryVerifier, sign_query};
@@ -82,12 +83,18 @@ fn load_secrets(args: &SecretArgs) -> Result<Vec<Secret>, Rejection> {
     let secrets = args
         .order
         .iter()
-        .map(|source| match source {
-            SecretSource::Env(var) => Secret::from_env(var),
-            SecretSource::File(path) => Secret::from_file(path),
+        .enumerate()
+        .map(|(index, source)| {
+            let loaded = match source {
+                SecretSource::Env(var) => Secret::from_env(var),
+                SecretSource::File(path) => Secret::from_file(path),
+            };
+            loaded.map_err(|err| Rejection {
+                reason: Reason::MissingSecret,
+                detail: unusable_secret(index + 1, source, &err),
+            })
         })
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(missing_secret)?;
+        .collect::<Result<Vec<_>, _>>()?;
     if secrets.is_empty() {
         return Err(Rejection {
             reason: Reason::MissingSecret,
@@ -95,6 +102,47 @@ fn load_secrets(args: &SecretArgs) -> Result<Vec<Secret>, Rejection> {
         });
     }
     Ok(secrets)
+}
+
+/// Why the secret at `position` (counted from 1 along the command line) cannot be used,
+/// without repeating what was typed unless it is plainly a variable name: a secret pasted
+/// where a variable name or a file path belongs must not be printed back.
+fn unusable_secret(position: usize, source: &SecretSource, err: &SecretError) -> String {
+    let what = match source {
+        SecretSource::Env(var) if looks_like_a_variable_name(var) => {
+            format!("secret #{position}: environment variable {var}")
+        }
+        SecretSource::Env(_) => format!(
+            "secret #{position}: the variable named by --secret-env (its name is not shown: it \
+             does not look like a variable name; pass the name of a variable holding the \
+             secret, not the secret)"
+        ),
+        SecretSource::File(_) => format!("secret #{position}: the file named by --secret-file"),
+    };
+    let problem = match err {
+        SecretError::NotSet { .. } => "is not set".to_owned(),
+        SecretError::Empty { .. } => "is empty".to_owned(),
+        SecretError::SurroundingWhitespace { .. } => {
+            "has whitespace around the value; remove it".to_owned()
+        }
+        SecretError::ControlCharacter { .. } => {
+            "holds a control character, such as a second line; a secret is one line".to_owned()
+        }
+        SecretError::NotUnicode { .. } => "is not valid UTF-8".to_owned(),
+        SecretError::Read { source, .. } => format!("cannot be read: {source}"),
+        _ => "cannot be used".to_owned(),
+    };
+    format!("{what} {problem}")
+}
+
+/// Upper-case letters, digits and `_`, not starting with a digit: how variables are named,
+/// and unlike the secrets proign handles (which carry lower-case letters or start with a
+/// digit).
+fn looks_like_a_variable_name(text: &str) -> bool {
+    let mut bytes = text.bytes();
+    matches!(bytes.next(), Some(b'A'..=b'Z' | b'_'))
+        && bytes.all(|b| matches!(b, b'A'..=b'Z' | b'0'..=b'9' | b'_'))
+        && text.len() <= 64
 }
 
 fn parse_headers(lines: &[String]) -> Result<HeaderMap, Usage> {
@@ -145,6 +193,13 @@ fn read_body(file: Option<&std::path::Path>, stdin: bool) -> Result<Body, Usage>
 
 /// Runs `proign webhook verify`.
 pub(crate) fn verify(args: &VerifyArgs) -> Result<Outcome, Usage> {
+    let oauth = args.provider == ProviderArg::ShopifyOauth;
+    if !oauth && args.query.is_some() {
+        return Err("--query is only read with --provider shopify-oauth".to_owned());
+    }
+    if oauth && (args.body_file.is_some() || args.body_stdin) {
+        return Err("--provider shopify-oauth verifies --query; it reads no body".to_owned());
+    }
     let headers = parse_headers(&args.headers)?;
     let body = if args.provider == ProviderArg::ShopifyOauth {
         Body::Read(Bytes::new())
@@ -314,8 +369,14 @@ pub(crate) fn sign(args: &SignArgs) -> Result<Outcome, Usage> {
     let timestamp = args
         .timestamp
         .unwrap_or_else(|| clock::system().unix_seconds());
-    if timestamp < 0 {
-        return Err("--timestamp cannot be negative".to_owned());
+    if parse_unix_seconds(&timestamp.to_string()).is_none() {
+        return Err(
+            "--timestamp must be a whole number of seconds from 0 to 18 digits, as verify reads it"
+                .to_owned(),
+        );
+    }
+    if args.provider != ProviderArg::ShopifyOauth && args.query.is_some() {
+        return Err("--query is only signed with --provider shopify-oauth".to_owned());
     }
     if args.provider == ProviderArg::ShopifyOauth {
         return sign_query_args(args, secret, timestamp);
@@ -338,7 +399,7 @@ pub(crate) fn sign(args: &SignArgs) -> Result<Outcome, Usage> {
     let id = args
         .id
         .clone()
-        .unwrap_or_else(|| format!("msg_proign_{timestamp}"));
+        .unwrap_or_else(|| default_id(timestamp, &body));
     let lines: Vec<(String, String)> = match args.provider {
         ProviderArg::Stripe => {
             StripeVerifier::new([secret]).map_err(|err| chain(&err))?;
@@ -385,6 +446,19 @@ pub(crate) fn sign(args: &SignArgs) -> Result<Outcome, Usage> {
         .map(|(name, value)| format!("{name}: {value}\n"))
         .collect();
     Ok(Outcome { output, code: 0 })
+}
+
+/// The delivery id `sign` uses when none is given: derived from the timestamp and the body,
+/// so signing the same body at the same second gives the same id (a resend, which a
+/// receiver drops as a duplicate) and any other body a new one.
+fn default_id(timestamp: i64, body: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(timestamp.to_string())
+        .chain_update(b".")
+        .chain_update(body)
+        .finalize();
+    format!("msg_proign_{}", hex::encode(&digest[..12]))
 }
 
 /// A value that survives as one header line: printable, no line breaks, no padding.

@@ -11,6 +11,14 @@ fn proign() -> Command {
     Command::new(env!("CARGO_BIN_EXE_proign"))
 }
 
+/// Runs `verify` with the header lines a `sign` run printed.
+fn with_signed_headers(verify: &mut Command, signed: &Output) -> Output {
+    for line in String::from_utf8_lossy(&signed.stdout).lines() {
+        verify.args(["--header", line]);
+    }
+    verify.output().unwrap()
+}
+
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("proign-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -202,10 +210,7 @@ fn sign_then_verify() {
             .arg(&secret_file)
             .arg("--body-file")
             .arg(&body);
-        for line in String::from_utf8(signed.stdout).unwrap().lines() {
-            verify.args(["--header", line]);
-        }
-        let verified = verify.output().unwrap();
+        let verified = with_signed_headers(&mut verify, &signed);
         assert_eq!(verified.status.code(), Some(0), "{provider}: {verified:?}");
         assert!(String::from_utf8_lossy(&verified.stdout).starts_with("genuine"));
     }
@@ -312,9 +317,16 @@ fn sign_refuses_what_verify_would_reject() {
     let empty = scratch("empty.json");
     std::fs::write(&empty, "").unwrap();
     let resend = "whsec_cHJnbi1yZXNlbmQtc2lnbmluZy1rZXktMzJieXRlcyE=";
-    let cases: [(&str, &str, &[&str], &PathBuf); 5] = [
+    let cases: [(&str, &str, &[&str], &PathBuf); 7] = [
         ("resend", resend, &["--id", "msg_\u{e9}"], &body),
         ("resend", resend, &["--timestamp=-5"], &body),
+        (
+            "resend",
+            resend,
+            &["--timestamp", "9223372036854775807"],
+            &body,
+        ),
+        ("stripe", "whsec_made_up", &["--query", "a=1"], &body),
         ("stripe", "whsec_made_up", &[], &empty),
         ("stripe", "sk_test_made_up", &[], &body),
         (
@@ -397,4 +409,162 @@ fn an_unusable_secret_is_explained_once() {
     let err = String::from_utf8(output.stderr).unwrap();
     assert_eq!(err.matches("base64 alphabet").count(), 1, "{err}");
     assert!(!err.contains("not*base64"), "{err}");
+}
+
+/// A secret typed where a variable name or a file path belongs is never printed back, in
+/// either output form; a plain variable name still is, since it helps.
+#[test]
+fn a_secret_given_in_place_of_a_name_or_path_is_not_echoed() {
+    let body = scratch("pasted-secret.json");
+    std::fs::write(&body, "{}").unwrap();
+    let pasted = "whsec_made_up_pasted_secret_0123456789";
+    for flag in ["--secret-env", "--secret-file"] {
+        for json in [true, false] {
+            let mut command = proign();
+            command
+                .args(["webhook", "verify", "--provider", "stripe", flag, pasted])
+                .arg("--body-file")
+                .arg(&body)
+                .env_remove(pasted);
+            if json {
+                command.arg("--json");
+            }
+            let output = command.output().unwrap();
+            assert_eq!(output.status.code(), Some(1), "{flag}: {output:?}");
+            let shown = format!(
+                "{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+            assert!(!shown.contains("made_up_pasted"), "{flag}: {shown}");
+            assert!(shown.contains("secret #1"), "{flag}: {shown}");
+        }
+    }
+}
+
+/// A secret file of two lines is refused as such instead of failing every signature; a
+/// variable ending in a line break is read like a file that does.
+#[test]
+fn secrets_are_one_line_from_files_and_variables() {
+    let body = scratch("one-line.json");
+    std::fs::write(&body, "{}").unwrap();
+    let two_lines = scratch("two-lines");
+    std::fs::write(&two_lines, "made_up_line_one\nmade_up_line_two\n").unwrap();
+    let output = proign()
+        .args(["webhook", "verify", "--provider", "stripe", "--json"])
+        .arg("--secret-file")
+        .arg(&two_lines)
+        .arg("--body-file")
+        .arg(&body)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["reason"], "missing_secret");
+    let detail = report["detail"].as_str().unwrap();
+    assert!(detail.contains("control character"), "{detail}");
+    assert!(!detail.contains("made_up"), "{detail}");
+
+    // Signed with the variable ending in a line break, verified with it not.
+    let stripe = |command: &str| {
+        let mut run = proign();
+        run.args(["webhook", command, "--provider", "stripe"])
+            .args(["--secret-env", SECRET_VAR, "--body-file"])
+            .arg(&body);
+        run
+    };
+    let signed = stripe("sign")
+        .env(SECRET_VAR, "whsec_made_up_newline_secret\n")
+        .output()
+        .unwrap();
+    assert_eq!(signed.status.code(), Some(0), "{signed:?}");
+    let verified = with_signed_headers(
+        stripe("verify").env(SECRET_VAR, "whsec_made_up_newline_secret"),
+        &signed,
+    );
+    assert_eq!(verified.status.code(), Some(0), "{verified:?}");
+}
+
+/// Without `--id`, two bodies signed in the same second get different delivery ids (a
+/// receiver deduplicating on the id keeps both), and the same body the same id.
+#[test]
+fn default_ids_follow_the_body() {
+    let id_for = |content: &str| {
+        let body = scratch(&format!("id-{}.json", content.len()));
+        std::fs::write(&body, content).unwrap();
+        let signed = proign()
+            .args([
+                "webhook",
+                "sign",
+                "--provider",
+                "shopify",
+                "--timestamp",
+                "1767225600",
+            ])
+            .args(["--secret-env", SECRET_VAR])
+            .arg("--body-file")
+            .arg(&body)
+            .env(SECRET_VAR, "made_up_shopify_client_secret")
+            .output()
+            .unwrap();
+        assert_eq!(signed.status.code(), Some(0), "{signed:?}");
+        String::from_utf8(signed.stdout)
+            .unwrap()
+            .lines()
+            .find_map(|line| {
+                line.strip_prefix("X-Shopify-Webhook-Id: ")
+                    .map(str::to_owned)
+            })
+            .unwrap()
+    };
+    let first = id_for("{\"id\":1}");
+    assert_eq!(first, id_for("{\"id\":1}"));
+    assert_ne!(first, id_for("{\"id\":22}"));
+}
+
+/// `--query` belongs to shopify-oauth only, and shopify-oauth reads no body.
+#[test]
+fn flags_of_another_provider_are_usage_errors() {
+    let body = scratch("flags.json");
+    std::fs::write(&body, "{}").unwrap();
+    let stripe_with_query = proign()
+        .args([
+            "webhook",
+            "verify",
+            "--provider",
+            "stripe",
+            "--query",
+            "a=1",
+        ])
+        .args(["--secret-env", SECRET_VAR])
+        .arg("--body-file")
+        .arg(&body)
+        .env(SECRET_VAR, "whsec_made_up")
+        .output()
+        .unwrap();
+    assert_eq!(
+        stripe_with_query.status.code(),
+        Some(2),
+        "{stripe_with_query:?}"
+    );
+    let oauth_with_body = proign()
+        .args([
+            "webhook",
+            "verify",
+            "--provider",
+            "shopify-oauth",
+            "--query",
+            "a=1",
+        ])
+        .args(["--secret-env", SECRET_VAR])
+        .arg("--body-file")
+        .arg(&body)
+        .env(SECRET_VAR, "made_up")
+        .output()
+        .unwrap();
+    assert_eq!(
+        oauth_with_body.status.code(),
+        Some(2),
+        "{oauth_with_body:?}"
+    );
 }

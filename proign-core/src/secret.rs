@@ -25,19 +25,27 @@ use zeroize::Zeroizing;
 pub struct Secret(Zeroizing<String>);
 
 impl Secret {
-    /// Wraps a credential, refusing one that is empty, only whitespace, or has whitespace around
-    /// it (almost always a copy-and-paste accident that would make every check fail).
+    /// Wraps a credential, refusing one that is empty, only whitespace, has whitespace around
+    /// it, or holds a control character such as a line break (almost always a copy-and-paste
+    /// accident that would make every check fail).
     pub fn new(value: impl Into<String>) -> Result<Self, SecretError> {
         Self::checked(Zeroizing::new(value.into()), SecretOrigin::Value)
     }
 
     /// Reads a credential from the environment variable `var`.
     ///
-    /// Errors name the variable, never its value.
+    /// One trailing line break is removed, as for [`Secret::from_file`], since variables are
+    /// often set from a file's content. Errors name the variable, never its value.
     pub fn from_env(var: &str) -> Result<Self, SecretError> {
         let origin = SecretOrigin::Env(var.to_owned());
         match std::env::var(var) {
-            Ok(value) => Self::checked(Zeroizing::new(value), origin),
+            Ok(value) => {
+                let value = Zeroizing::new(value);
+                Self::checked(
+                    Zeroizing::new(without_line_ending(&value).to_owned()),
+                    origin,
+                )
+            }
             Err(std::env::VarError::NotPresent) => Err(SecretError::NotSet { origin }),
             Err(std::env::VarError::NotUnicode(_)) => Err(SecretError::NotUnicode { origin }),
         }
@@ -56,11 +64,7 @@ impl Secret {
         let text = std::str::from_utf8(&bytes).map_err(|_| SecretError::NotUnicode {
             origin: origin.clone(),
         })?;
-        let text = text
-            .strip_suffix("\r\n")
-            .or_else(|| text.strip_suffix('\n'))
-            .unwrap_or(text);
-        Self::checked(Zeroizing::new(text.to_owned()), origin)
+        Self::checked(Zeroizing::new(without_line_ending(text).to_owned()), origin)
     }
 
     fn checked(value: Zeroizing<String>, origin: SecretOrigin) -> Result<Self, SecretError> {
@@ -69,6 +73,9 @@ impl Secret {
         }
         if value.trim() != value.as_str() {
             return Err(SecretError::SurroundingWhitespace { origin });
+        }
+        if value.chars().any(char::is_control) {
+            return Err(SecretError::ControlCharacter { origin });
         }
         Ok(Self(value))
     }
@@ -104,6 +111,14 @@ impl PartialEq for Secret {
 }
 
 impl Eq for Secret {}
+
+/// `text` without one trailing `\n` or `\r\n`, as a file written by an editor or `echo`
+/// (or a variable set from one) ends.
+fn without_line_ending(text: &str) -> &str {
+    text.strip_suffix("\r\n")
+        .or_else(|| text.strip_suffix('\n'))
+        .unwrap_or(text)
+}
 
 /// Where a secret was read from, as named in errors (never with the value).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,6 +162,13 @@ pub enum SecretError {
     #[error("{origin} has leading or trailing whitespace; remove it")]
     SurroundingWhitespace {
         /// Where the secret came from.
+        origin: SecretOrigin,
+    },
+    /// The value holds a control character (a line break inside a file, a tab, a NUL):
+    /// never part of a credential, usually a second line or a copy-and-paste accident.
+    #[error("{origin} holds a control character, such as a second line; a secret is one line")]
+    ControlCharacter {
+        /// Where it came from.
         origin: SecretOrigin,
     },
     /// The value is not valid UTF-8.
@@ -198,6 +220,31 @@ mod tests {
             err.to_string(),
             "environment variable PROIGN_TEST_SURELY_UNSET_VARIABLE is not set"
         );
+    }
+
+    #[test]
+    fn control_characters_are_refused() {
+        for value in ["first_line\nsecond_line", "made\tup", "made\0up", "a\r\nb"] {
+            assert!(
+                matches!(
+                    Secret::new(value),
+                    Err(SecretError::ControlCharacter { .. })
+                ),
+                "{value:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_two_line_file_is_refused_without_showing_either_line() {
+        let dir = std::env::temp_dir().join(format!("proign-secret-2-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("key");
+        std::fs::write(&path, "made_up_first_line\nmade_up_second_line\n").unwrap();
+        let err = Secret::from_file(&path).unwrap_err();
+        assert!(matches!(err, SecretError::ControlCharacter { .. }), "{err}");
+        assert!(!err.to_string().contains("made_up"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -134,7 +134,7 @@ impl WebhookVerifier for TrackAlertVerifier {
                 let hit = constant_time_eq(digest, &presented);
                 found.or(hit.then_some(index))
             })
-            .ok_or(VerifyError::SignatureMismatch)?;
+            .ok_or(VerifyError::CredentialMismatch)?;
         let event = parse_event(&body)?;
         let id = event.dedup_key();
         Ok(TrackAlertDelivery {

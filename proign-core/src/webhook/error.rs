@@ -38,6 +38,13 @@ pub enum VerifyError {
          endpoint"
     )]
     SignatureMismatch,
+    /// The delivery carries a shared credential (not a signature), and it is none of the
+    /// configured ones: UPS Track Alert callbacks work this way.
+    #[error(
+        "credential mismatch: the credential the request carries is none of the configured \
+         ones; check the value registered with the provider"
+    )]
+    CredentialMismatch,
     /// The signed timestamp is older than the tolerance allows.
     #[error("timestamp too old: {age_s} s old, tolerance {tolerance_s} s")]
     TimestampTooOld {
@@ -104,7 +111,7 @@ impl VerifyError {
                 Reason::MalformedHeader
             }
             Self::NoSupportedSignature { .. } => Reason::NoV1Signature,
-            Self::SignatureMismatch => Reason::BadSignature,
+            Self::SignatureMismatch | Self::CredentialMismatch => Reason::BadSignature,
             Self::TimestampTooOld { .. } => Reason::TimestampTooOld,
             Self::TimestampInFuture { .. } => Reason::TimestampInFuture,
             Self::EmptyBody => Reason::EmptyBody,

@@ -60,8 +60,11 @@ fn b23_wrong_or_missing_credential_is_refused() {
             Bytes::from_static(B23_BODY),
         )
         .unwrap_err();
+    assert_eq!(wrong, VerifyError::CredentialMismatch);
     assert_eq!(wrong.reason(), Reason::BadSignature);
     assert_eq!(wrong.status_code(), 401);
+    // UPS signs nothing: the message must not send the operator looking at the body.
+    assert!(!wrong.to_string().contains("body"), "{wrong}");
     let missing = verifier()
         .verify(&HeaderMap::new(), Bytes::from_static(B23_BODY))
         .unwrap_err();
