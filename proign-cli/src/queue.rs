@@ -80,19 +80,22 @@ pub(crate) struct DeadArgs {
     id: Option<i64>,
 }
 
-/// Which dead letters.
+/// Which dead letters: some ids, or `--all` (one of the two is required, so a usage error
+/// names both).
 #[derive(Debug, Args)]
+#[command(group(
+    clap::ArgGroup::new("which")
+        .args(["ids", "all"])
+        .required(true)
+        .multiple(false)
+))]
 pub(crate) struct Pick {
     #[command(flatten)]
     common: Common,
-    /// Dead-letter ids.
-    #[arg(
-        value_name = "ID",
-        required_unless_present = "all",
-        conflicts_with = "all"
-    )]
+    /// Dead-letter ids (or --all for every dead letter).
+    #[arg(value_name = "ID")]
     ids: Vec<i64>,
-    /// Every dead letter.
+    /// Every dead letter (instead of ids).
     #[arg(long)]
     all: bool,
 }

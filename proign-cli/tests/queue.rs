@@ -221,3 +221,17 @@ fn a_postgres_url_needs_its_scheme() {
     assert!(err.contains("postgres://"), "{err}");
     assert!(!err.contains("made-up-db"), "{err}");
 }
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+#[test]
+fn redrive_and_purge_without_ids_name_both_ways() {
+    for verb in ["redrive", "purge"] {
+        let output = proign(&["queue", verb, "--db", "queue.db"]);
+        assert_eq!(output.status.code(), Some(2));
+        let err = stderr(&output);
+        assert!(err.contains("<ID") && err.contains("--all"), "{err}");
+    }
+}
