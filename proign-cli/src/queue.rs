@@ -215,28 +215,95 @@ fn sqlx_message(err: &sqlx::Error) -> String {
     }
 }
 
-/// Whether `url` has a `user:password@` part.
+/// Whether `url` carries a password: a `user:password@` part, or a `password` query
+/// parameter (in any case, percent-encoded or not).
 fn url_has_password(url: &str) -> bool {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    authority
+    let in_userinfo = authority
         .rsplit_once('@')
-        .is_some_and(|(userinfo, _)| userinfo.contains(':'))
+        .is_some_and(|(userinfo, _)| userinfo.contains(':'));
+    let query = url
+        .split_once('?')
+        .map_or("", |(_, query)| query.split('#').next().unwrap_or_default());
+    in_userinfo
+        || query
+            .split('&')
+            .any(|pair| is_password_key(pair.split('=').next().unwrap_or_default()))
 }
 
-/// Drops anything that looks like a URL's credentials from a driver message.
+/// Whether a query key names a password: `password`, `PASSWORD`, `pass%77ord`, ….
+fn is_password_key(key: &str) -> bool {
+    percent_decode(key).eq_ignore_ascii_case("password")
+}
+
+/// `key` with its `%XX` escapes decoded (bytes that do not form UTF-8 become U+FFFD).
+fn percent_decode(key: &str) -> String {
+    let bytes = key.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|pair| std::str::from_utf8(pair).ok())
+            .and_then(|pair| u8::from_str_radix(pair, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Drops anything that looks like a URL's credentials from a driver message: the
+/// `user:password@` part of a URL and the value of any `password=` parameter.
 fn redact_url(message: &str) -> String {
     message
         .split(' ')
-        .map(|word| match word.split_once("://") {
-            Some((scheme, rest)) if rest.contains('@') => {
-                let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
-                format!("{scheme}://…@{host}")
-            }
-            _ => word.to_owned(),
+        .map(|word| {
+            let word = match word.split_once("://") {
+                Some((scheme, rest)) if rest.contains('@') => {
+                    let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+                    format!("{scheme}://…@{host}")
+                }
+                _ => word.to_owned(),
+            };
+            redact_password_parameters(&word)
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// `word` with the value of every `password=…` parameter (any case, percent-encoded or not)
+/// replaced by `…`; a value runs to the next `&`, `?`, `;`, `#` or the end.
+fn redact_password_parameters(word: &str) -> String {
+    word.split_inclusive(['?', '&', ';', '#'])
+        .map(|piece| {
+            let (body, delimiter) = match piece.char_indices().last() {
+                Some((at, '?' | '&' | ';' | '#')) => piece.split_at(at),
+                _ => (piece, ""),
+            };
+            let Some((key, _)) = body.split_once('=') else {
+                return piece.to_owned();
+            };
+            // The key is the run of name characters just before `=` (a message may quote it).
+            let name = key
+                .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '%' || c == '_'))
+                .next()
+                .unwrap_or_default();
+            if is_password_key(name) {
+                format!("{key}=…{delimiter}")
+            } else {
+                piece.to_owned()
+            }
+        })
+        .collect()
 }
 
 fn describe(err: QueueError) -> Usage {
@@ -503,6 +570,33 @@ mod tests {
         assert_eq!(
             redact_url("error connecting to postgres://app:s3cret@db.internal/shop: refused"),
             "error connecting to postgres://…@db.internal/shop: refused"
+        );
+    }
+
+    #[test]
+    fn a_password_query_parameter_counts_as_a_password() {
+        for url in [
+            "postgres://postgres@127.0.0.1:5432/test?password=hunter2",
+            "postgres://postgres@127.0.0.1/test?sslmode=disable&PassWord=hunter2",
+            "postgres://postgres@127.0.0.1/test?pass%77ord=hunter2",
+            "postgresql:///test?host=/run/postgresql&password",
+        ] {
+            assert!(url_has_password(url), "{url}");
+            assert!(!redact_url(url).contains("hunter2"), "{}", redact_url(url));
+        }
+        for url in [
+            "postgres://postgres@127.0.0.1/test?sslmode=disable",
+            "postgres://postgres@127.0.0.1/password?user=password",
+        ] {
+            assert!(!url_has_password(url), "{url}");
+        }
+        assert_eq!(
+            redact_url("cannot use postgres:///test?Password=hunter2&sslmode=require here"),
+            "cannot use postgres:///test?Password=…&sslmode=require here"
+        );
+        assert_eq!(
+            redact_url("bad option \"password=hunter2\" given"),
+            "bad option \"password=… given"
         );
     }
 }

@@ -235,3 +235,20 @@ fn redrive_and_purge_without_ids_name_both_ways() {
         assert!(err.contains("<ID") && err.contains("--all"), "{err}");
     }
 }
+
+#[test]
+fn a_password_query_parameter_is_refused_and_never_echoed() {
+    for url in [
+        "postgres://postgres@127.0.0.1:5432/test?password=hunter2",
+        "postgres://postgres@127.0.0.1:5432/test?sslmode=disable&PASSWORD=hunter2",
+    ] {
+        let output = proign(&["queue", "stats", "--postgres", url]);
+        assert_eq!(output.status.code(), Some(2));
+        let err = stderr(&output);
+        assert!(
+            err.contains("carries a password") && err.contains("--postgres-env"),
+            "{err}"
+        );
+        assert!(!err.contains("hunter2"), "{err}");
+    }
+}
