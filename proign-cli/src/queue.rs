@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use proign_core::queue::postgres::PgQueue;
@@ -9,8 +10,7 @@ use proign_core::queue::sqlite::SqliteQueue;
 use proign_core::queue::{DeadLetter, JobId, Queue, QueueError, UnixMillis};
 use serde::Serialize;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sqlx::{ConnectOptions, Connection};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::webhook::{Outcome, Usage};
 
@@ -100,6 +100,15 @@ pub(crate) struct Pick {
     all: bool,
 }
 
+/// Whether a command only reads the queue or also changes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// Reads only: the file is opened read-only and nothing in it is created or changed.
+    Read,
+    /// Changes jobs (redrive, purge): needs write access, but still never alters the schema.
+    Write,
+}
+
 impl QueueCommand {
     fn common(&self) -> &Common {
         match self {
@@ -107,6 +116,13 @@ impl QueueCommand {
             Self::List(page) => &page.common,
             Self::Dead(dead) => &dead.page.common,
             Self::Redrive(pick) | Self::Purge(pick) => &pick.common,
+        }
+    }
+
+    fn access(&self) -> Access {
+        match self {
+            Self::Stats(_) | Self::List(_) | Self::Dead(_) => Access::Read,
+            Self::Redrive(_) | Self::Purge(_) => Access::Write,
         }
     }
 }
@@ -119,7 +135,7 @@ pub(crate) fn run(command: &QueueCommand) -> Result<Outcome, Usage> {
         .map_err(|err| format!("cannot start the runtime: {err}"))?;
     runtime.block_on(async {
         let common = command.common();
-        match open(common).await? {
+        match open(common, command.access()).await? {
             Backend::Sqlite(queue) => execute(&queue, command).await,
             Backend::Postgres(queue) => execute(&queue, command).await,
         }
@@ -131,10 +147,10 @@ enum Backend {
     Postgres(PgQueue),
 }
 
-async fn open(common: &Common) -> Result<Backend, Usage> {
+async fn open(common: &Common, access: Access) -> Result<Backend, Usage> {
     let target = &common.target;
     if let Some(path) = &target.db {
-        return Ok(Backend::Sqlite(open_sqlite(path).await?));
+        return Ok(Backend::Sqlite(open_sqlite(path, access).await?));
     }
     let url = match (&target.postgres, &target.postgres_env) {
         (Some(url), _) => url.clone(),
@@ -147,9 +163,6 @@ async fn open(common: &Common) -> Result<Backend, Usage> {
     if !matches!(scheme, Some("postgres" | "postgresql")) {
         return Err("the PostgreSQL URL must start with postgres:// or postgresql://".to_owned());
     }
-    let options: PgConnectOptions = url
-        .parse()
-        .map_err(|_| "the PostgreSQL URL is not valid".to_owned())?;
     if target.postgres.is_some() && url_has_password(&url) {
         return Err(
             "the PostgreSQL URL carries a password, which would show in the process list; \
@@ -157,9 +170,12 @@ async fn open(common: &Common) -> Result<Backend, Usage> {
                 .to_owned(),
         );
     }
+    let options: PgConnectOptions = url
+        .parse()
+        .map_err(|_| "the PostgreSQL URL is not valid".to_owned())?;
     let pool = PgPoolOptions::new()
         .max_connections(2)
-        .acquire_timeout(std::time::Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
         .connect_with(options)
         .await
         .map_err(|err| {
@@ -172,39 +188,98 @@ async fn open(common: &Common) -> Result<Backend, Usage> {
     Ok(Backend::Postgres(queue))
 }
 
-/// Opens the queue file at `path` for inspection. A file that is not a proign queue (not
-/// SQLite, or a database without the queue's tables) is refused before anything is written
-/// to it: opening a queue creates its tables, which must not happen in someone else's file.
-pub(crate) async fn open_sqlite(path: &Path) -> Result<SqliteQueue, Usage> {
-    if !path.is_file() {
-        return Err(format!("{} is not a queue file", path.display()));
+/// The columns of `proign_jobs` that make a table the queue's own.
+const JOB_COLUMNS: [&str; 13] = [
+    "id",
+    "kind",
+    "payload",
+    "dedup_key",
+    "idempotency_key",
+    "state",
+    "attempts",
+    "max_attempts",
+    "run_at",
+    "lease_token",
+    "last_error",
+    "enqueued_at",
+    "dead_at",
+];
+
+/// Why a `proign_jobs` table with `columns` is not the queue's, if it is not.
+fn missing_columns(columns: &[String]) -> Option<String> {
+    let missing: Vec<&str> = JOB_COLUMNS
+        .iter()
+        .copied()
+        .filter(|want| !columns.iter().any(|have| have.eq_ignore_ascii_case(want)))
+        .collect();
+    (!missing.is_empty()).then(|| {
+        format!(
+            "its proign_jobs table lacks the column(s) {}",
+            missing.join(", ")
+        )
+    })
+}
+
+/// Opens the queue file at `path` without ever creating or altering its schema. A file
+/// that is missing, not SQLite, or a database without the queue's `proign_jobs` table (with
+/// its columns) is refused. [`Access::Read`] opens the file read-only, so inspecting a queue
+/// changes nothing in it and works on a read-only file; [`Access::Write`] needs a writable
+/// file and says so when it is not.
+pub(crate) async fn open_sqlite(path: &Path, access: Access) -> Result<SqliteQueue, Usage> {
+    let shown = path.display();
+    let metadata = match std::fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Err(format!("{shown} does not exist"));
+        }
+        Err(err) => return Err(format!("cannot read {shown}: {err}")),
+    };
+    if !metadata.is_file() {
+        return Err(format!("{shown} is not a file"));
+    }
+    if access == Access::Write && metadata.permissions().readonly() {
+        return Err(format!(
+            "{shown} is read-only: this command changes the queue, so it needs write access \
+             to the file (stats, list and dead only read it)"
+        ));
     }
     let options = SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(false)
-        .busy_timeout(std::time::Duration::from_secs(10));
-    let not_a_queue =
-        |why: String| format!("{} is not a proign queue file ({why})", path.display());
-    let mut probe = options
-        .clone()
-        .read_only(true)
-        .connect()
+        .read_only(access == Access::Read)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(Duration::from_secs(10));
+    let not_a_queue = |why: String| format!("{shown} is not a proign queue file ({why})");
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
         .await
         .map_err(|err| not_a_queue(sqlx_message(&err)))?;
+    if let Err(why) = check_sqlite_schema(&pool).await {
+        pool.close().await;
+        return Err(not_a_queue(why));
+    }
+    Ok(SqliteQueue::from_pool(pool))
+}
+
+/// Whether the file behind `pool` holds a proign queue: a `proign_jobs` table with the
+/// queue's columns. Reads only.
+async fn check_sqlite_schema(pool: &SqlitePool) -> Result<(), String> {
     let tables: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'proign_jobs'",
     )
-    .fetch_one(&mut probe)
+    .fetch_one(pool)
     .await
-    .map_err(|err| not_a_queue(sqlx_message(&err)))?;
-    let _ = probe.close().await;
+    .map_err(|err| sqlx_message(&err))?;
     if tables == 0 {
-        return Err(not_a_queue("it has no proign_jobs table".to_owned()));
+        return Err("it has no proign_jobs table".to_owned());
     }
-    let options = options
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal);
-    SqliteQueue::open_with(options, 2).await.map_err(describe)
+    let columns: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM pragma_table_info('proign_jobs')")
+            .fetch_all(pool)
+            .await
+            .map_err(|err| sqlx_message(&err))?;
+    missing_columns(&columns).map_or(Ok(()), Err)
 }
 
 /// A driver error as one sentence: the database's own message when there is one.
