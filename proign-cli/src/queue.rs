@@ -635,7 +635,29 @@ fn line(cells: impl IntoIterator<Item = impl AsRef<str>>, widths: &[usize]) -> S
 
 #[cfg(test)]
 mod tests {
-    use super::{redact_url, url_has_password};
+    use super::{Access, open_sqlite, redact_url, url_has_password};
+    use proign_core::queue::sqlite::SqliteQueue;
+
+    /// The handle an inspection gets cannot write, whoever runs it (even root, for whom a
+    /// file's mode bits do not stop writes); one for redrive or purge can.
+    #[tokio::test]
+    async fn inspection_gets_a_handle_that_cannot_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("queue.db");
+        let queue = SqliteQueue::open(&path).await.unwrap();
+        queue.pool().close().await;
+
+        let insert = "INSERT INTO proign_jobs (kind, payload, idempotency_key, max_attempts, \
+                      run_at, enqueued_at) VALUES ('k', x'', 'key', 1, 0, 0)";
+        let reader = open_sqlite(&path, Access::Read).await.unwrap();
+        let refused = sqlx::query(insert).execute(reader.pool()).await;
+        assert!(refused.is_err(), "a read-only handle wrote to the file");
+        reader.pool().close().await;
+
+        let writer = open_sqlite(&path, Access::Write).await.unwrap();
+        sqlx::query(insert).execute(writer.pool()).await.unwrap();
+        writer.pool().close().await;
+    }
 
     #[test]
     fn passwords_in_urls_are_found_and_never_echoed() {
