@@ -9,7 +9,8 @@ use proign_core::queue::postgres::PgQueue;
 use proign_core::queue::sqlite::SqliteQueue;
 use proign_core::queue::{DeadLetter, JobId, Queue, QueueError, UnixMillis};
 use serde::Serialize;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::Connection;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::webhook::{Outcome, Usage};
@@ -170,25 +171,51 @@ async fn open(common: &Common, access: Access) -> Result<Backend, Usage> {
                 .to_owned(),
         );
     }
-    let options: PgConnectOptions = url
+    let mut options: PgConnectOptions = url
         .parse()
         .map_err(|_| "the PostgreSQL URL is not valid".to_owned())?;
-    let pool = PgPoolOptions::new()
-        .max_connections(2)
-        .acquire_timeout(Duration::from_secs(10))
-        .connect_with(options)
-        .await
-        .map_err(|err| {
-            format!(
-                "cannot connect to PostgreSQL: {}",
-                redact_url(&err.to_string())
-            )
-        })?;
-    let queue = PgQueue::new(pool, &common.schema).map_err(describe)?;
+    if access == Access::Read {
+        // Belt and braces: an inspection cannot change anything even by mistake.
+        options = options.options([("default_transaction_read_only", "on")]);
+    }
+    let pool = connect_postgres(options).await?;
+    let queue = PgQueue::new(pool.clone(), &common.schema).map_err(describe)?;
+    check_postgres_schema(&pool, &common.schema).await?;
     Ok(Backend::Postgres(queue))
 }
 
-/// The columns of `proign_jobs` that make a table the queue's own.
+/// How long the first connection attempt to PostgreSQL may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Connects once directly, so that a refused or failed connection is reported with its own
+/// cause at once (a pool retries until its acquire timeout and then only says it timed
+/// out), then hands out a pool for the queue.
+async fn connect_postgres(options: PgConnectOptions) -> Result<PgPool, Usage> {
+    let first = tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&options)).await;
+    match first {
+        Err(_) => {
+            return Err(format!(
+                "cannot connect to PostgreSQL: no answer within {} s",
+                CONNECT_TIMEOUT.as_secs()
+            ));
+        }
+        Ok(Err(err)) => {
+            return Err(format!(
+                "cannot connect to PostgreSQL: {}",
+                redact_url(&sqlx_message(&err))
+            ));
+        }
+        Ok(Ok(conn)) => {
+            let _ = conn.close().await;
+        }
+    }
+    Ok(PgPoolOptions::new()
+        .max_connections(2)
+        .acquire_timeout(CONNECT_TIMEOUT)
+        .connect_lazy_with(options))
+}
+
+/// The columns of `proign_jobs` that make a table the queue's own (both backends).
 const JOB_COLUMNS: [&str; 13] = [
     "id",
     "kind",
@@ -218,6 +245,35 @@ fn missing_columns(columns: &[String]) -> Option<String> {
             missing.join(", ")
         )
     })
+}
+
+/// Refuses a PostgreSQL schema that holds no proign queue, naming the schema instead of
+/// letting a query fail on a missing relation.
+async fn check_postgres_schema(pool: &PgPool, schema: &str) -> Result<(), Usage> {
+    let columns: Vec<String> = sqlx::query_scalar(
+        "SELECT column_name::text FROM information_schema.columns \
+         WHERE table_schema = $1 AND table_name = 'proign_jobs'",
+    )
+    .bind(schema)
+    .fetch_all(pool)
+    .await
+    .map_err(|err| {
+        format!(
+            "cannot read the tables of schema {schema}: {}",
+            redact_url(&sqlx_message(&err))
+        )
+    })?;
+    let why = if columns.is_empty() {
+        Some("it has no proign_jobs table".to_owned())
+    } else {
+        missing_columns(&columns)
+    };
+    match why {
+        Some(why) => Err(format!(
+            "there is no proign queue in schema {schema} of that database ({why})"
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Opens the queue file at `path` without ever creating or altering its schema. A file

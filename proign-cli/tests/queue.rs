@@ -398,3 +398,57 @@ fn a_password_query_parameter_is_refused_and_never_echoed() {
         assert!(!err.contains("hunter2"), "{err}");
     }
 }
+
+/// A refused connection is reported at once with its cause, not after the pool's timeout,
+/// and the password in the URL never shows.
+#[test]
+fn a_refused_connection_says_so_promptly() {
+    let started = std::time::Instant::now();
+    let output = Command::new(env!("CARGO_BIN_EXE_proign"))
+        .args(["queue", "stats", "--postgres-env", "PROIGN_CLI_TEST_URL"])
+        .env(
+            "PROIGN_CLI_TEST_URL",
+            "postgres://app:hunter2-made-up@127.0.0.1:1/shop?password=hunter3-made-up",
+        )
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("cannot connect to PostgreSQL") && err.to_lowercase().contains("refused"),
+        "{err}"
+    );
+    assert!(!err.contains("timed out"), "{err}");
+    assert!(!err.contains("hunter"), "{err}");
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+}
+
+/// A schema without the queue's tables is named as such rather than failing on a missing
+/// relation.
+#[test]
+fn a_schema_without_a_queue_is_named() {
+    let Ok(_) = std::env::var("PROIGN_TEST_DATABASE_URL") else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: PostgreSQL run not made because PROIGN_TEST_DATABASE_URL is not set"
+        );
+        return;
+    };
+    let schema = format!("proign_cli_none_{:08x}", std::process::id());
+    let output = proign(&[
+        "queue",
+        "stats",
+        "--postgres-env",
+        "PROIGN_TEST_DATABASE_URL",
+        "--schema",
+        &schema,
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains(&format!("there is no proign queue in schema {schema}")),
+        "{err}"
+    );
+    assert!(!err.contains("does not exist"), "{err}");
+}
