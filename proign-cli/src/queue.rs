@@ -2,15 +2,16 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use proign_core::queue::postgres::PgQueue;
 use proign_core::queue::sqlite::SqliteQueue;
 use proign_core::queue::{DeadLetter, JobId, Queue, QueueError, UnixMillis};
 use serde::Serialize;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sqlx::{ConnectOptions, Connection};
+use sqlx::Connection;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::webhook::{Outcome, Usage};
 
@@ -80,21 +81,33 @@ pub(crate) struct DeadArgs {
     id: Option<i64>,
 }
 
-/// Which dead letters.
+/// Which dead letters: some ids, or `--all` (one of the two is required, so a usage error
+/// names both).
 #[derive(Debug, Args)]
+#[command(group(
+    clap::ArgGroup::new("which")
+        .args(["ids", "all"])
+        .required(true)
+        .multiple(false)
+))]
 pub(crate) struct Pick {
     #[command(flatten)]
     common: Common,
-    /// Dead-letter ids.
-    #[arg(
-        value_name = "ID",
-        required_unless_present = "all",
-        conflicts_with = "all"
-    )]
+    /// Dead-letter ids (or --all for every dead letter).
+    #[arg(value_name = "ID")]
     ids: Vec<i64>,
-    /// Every dead letter.
+    /// Every dead letter (instead of ids).
     #[arg(long)]
     all: bool,
+}
+
+/// Whether a command only reads the queue or also changes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// Reads only: the file is opened read-only and nothing in it is created or changed.
+    Read,
+    /// Changes jobs (redrive, purge): needs write access, but still never alters the schema.
+    Write,
 }
 
 impl QueueCommand {
@@ -104,6 +117,13 @@ impl QueueCommand {
             Self::List(page) => &page.common,
             Self::Dead(dead) => &dead.page.common,
             Self::Redrive(pick) | Self::Purge(pick) => &pick.common,
+        }
+    }
+
+    fn access(&self) -> Access {
+        match self {
+            Self::Stats(_) | Self::List(_) | Self::Dead(_) => Access::Read,
+            Self::Redrive(_) | Self::Purge(_) => Access::Write,
         }
     }
 }
@@ -116,7 +136,7 @@ pub(crate) fn run(command: &QueueCommand) -> Result<Outcome, Usage> {
         .map_err(|err| format!("cannot start the runtime: {err}"))?;
     runtime.block_on(async {
         let common = command.common();
-        match open(common).await? {
+        match open(common, command.access()).await? {
             Backend::Sqlite(queue) => execute(&queue, command).await,
             Backend::Postgres(queue) => execute(&queue, command).await,
         }
@@ -128,10 +148,10 @@ enum Backend {
     Postgres(PgQueue),
 }
 
-async fn open(common: &Common) -> Result<Backend, Usage> {
+async fn open(common: &Common, access: Access) -> Result<Backend, Usage> {
     let target = &common.target;
     if let Some(path) = &target.db {
-        return Ok(Backend::Sqlite(open_sqlite(path).await?));
+        return Ok(Backend::Sqlite(open_sqlite(path, access).await?));
     }
     let url = match (&target.postgres, &target.postgres_env) {
         (Some(url), _) => url.clone(),
@@ -144,9 +164,6 @@ async fn open(common: &Common) -> Result<Backend, Usage> {
     if !matches!(scheme, Some("postgres" | "postgresql")) {
         return Err("the PostgreSQL URL must start with postgres:// or postgresql://".to_owned());
     }
-    let options: PgConnectOptions = url
-        .parse()
-        .map_err(|_| "the PostgreSQL URL is not valid".to_owned())?;
     if target.postgres.is_some() && url_has_password(&url) {
         return Err(
             "the PostgreSQL URL carries a password, which would show in the process list; \
@@ -154,54 +171,171 @@ async fn open(common: &Common) -> Result<Backend, Usage> {
                 .to_owned(),
         );
     }
-    let pool = PgPoolOptions::new()
-        .max_connections(2)
-        .acquire_timeout(std::time::Duration::from_secs(10))
-        .connect_with(options)
-        .await
-        .map_err(|err| {
-            format!(
-                "cannot connect to PostgreSQL: {}",
-                redact_url(&err.to_string())
-            )
-        })?;
-    let queue = PgQueue::new(pool, &common.schema).map_err(describe)?;
+    let mut options: PgConnectOptions = url
+        .parse()
+        .map_err(|_| "the PostgreSQL URL is not valid".to_owned())?;
+    if access == Access::Read {
+        // Belt and braces: an inspection cannot change anything even by mistake.
+        options = options.options([("default_transaction_read_only", "on")]);
+    }
+    let pool = connect_postgres(options).await?;
+    let queue = PgQueue::new(pool.clone(), &common.schema).map_err(describe)?;
+    check_postgres_schema(&pool, &common.schema).await?;
     Ok(Backend::Postgres(queue))
 }
 
-/// Opens the queue file at `path` for inspection. A file that is not a proign queue (not
-/// SQLite, or a database without the queue's tables) is refused before anything is written
-/// to it: opening a queue creates its tables, which must not happen in someone else's file.
-pub(crate) async fn open_sqlite(path: &Path) -> Result<SqliteQueue, Usage> {
-    if !path.is_file() {
-        return Err(format!("{} is not a queue file", path.display()));
+/// How long the first connection attempt to PostgreSQL may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Connects once directly, so that a refused or failed connection is reported with its own
+/// cause at once (a pool retries until its acquire timeout and then only says it timed
+/// out), then hands out a pool for the queue.
+async fn connect_postgres(options: PgConnectOptions) -> Result<PgPool, Usage> {
+    let first = tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&options)).await;
+    match first {
+        Err(_) => {
+            return Err(format!(
+                "cannot connect to PostgreSQL: no answer within {} s",
+                CONNECT_TIMEOUT.as_secs()
+            ));
+        }
+        Ok(Err(err)) => {
+            return Err(format!(
+                "cannot connect to PostgreSQL: {}",
+                redact_url(&sqlx_message(&err))
+            ));
+        }
+        Ok(Ok(conn)) => {
+            let _ = conn.close().await;
+        }
+    }
+    Ok(PgPoolOptions::new()
+        .max_connections(2)
+        .acquire_timeout(CONNECT_TIMEOUT)
+        .connect_lazy_with(options))
+}
+
+/// The columns of `proign_jobs` that make a table the queue's own (both backends).
+const JOB_COLUMNS: [&str; 13] = [
+    "id",
+    "kind",
+    "payload",
+    "dedup_key",
+    "idempotency_key",
+    "state",
+    "attempts",
+    "max_attempts",
+    "run_at",
+    "lease_token",
+    "last_error",
+    "enqueued_at",
+    "dead_at",
+];
+
+/// Why a `proign_jobs` table with `columns` is not the queue's, if it is not.
+fn missing_columns(columns: &[String]) -> Option<String> {
+    let missing: Vec<&str> = JOB_COLUMNS
+        .iter()
+        .copied()
+        .filter(|want| !columns.iter().any(|have| have.eq_ignore_ascii_case(want)))
+        .collect();
+    (!missing.is_empty()).then(|| {
+        format!(
+            "its proign_jobs table lacks the column(s) {}",
+            missing.join(", ")
+        )
+    })
+}
+
+/// Refuses a PostgreSQL schema that holds no proign queue, naming the schema instead of
+/// letting a query fail on a missing relation.
+async fn check_postgres_schema(pool: &PgPool, schema: &str) -> Result<(), Usage> {
+    let columns: Vec<String> = sqlx::query_scalar(
+        "SELECT column_name::text FROM information_schema.columns \
+         WHERE table_schema = $1 AND table_name = 'proign_jobs'",
+    )
+    .bind(schema)
+    .fetch_all(pool)
+    .await
+    .map_err(|err| {
+        format!(
+            "cannot read the tables of schema {schema}: {}",
+            redact_url(&sqlx_message(&err))
+        )
+    })?;
+    let why = if columns.is_empty() {
+        Some("it has no proign_jobs table".to_owned())
+    } else {
+        missing_columns(&columns)
+    };
+    match why {
+        Some(why) => Err(format!(
+            "there is no proign queue in schema {schema} of that database ({why})"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Opens the queue file at `path` without ever creating or altering its schema. A file
+/// that is missing, not SQLite, or a database without the queue's `proign_jobs` table (with
+/// its columns) is refused. [`Access::Read`] opens the file read-only, so inspecting a queue
+/// changes nothing in it and works on a read-only file; [`Access::Write`] needs a writable
+/// file and says so when it is not.
+pub(crate) async fn open_sqlite(path: &Path, access: Access) -> Result<SqliteQueue, Usage> {
+    let shown = path.display();
+    let metadata = match std::fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Err(format!("{shown} does not exist"));
+        }
+        Err(err) => return Err(format!("cannot read {shown}: {err}")),
+    };
+    if !metadata.is_file() {
+        return Err(format!("{shown} is not a file"));
+    }
+    if access == Access::Write && metadata.permissions().readonly() {
+        return Err(format!(
+            "{shown} is read-only: this command changes the queue, so it needs write access \
+             to the file (stats, list and dead only read it)"
+        ));
     }
     let options = SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(false)
-        .busy_timeout(std::time::Duration::from_secs(10));
-    let not_a_queue =
-        |why: String| format!("{} is not a proign queue file ({why})", path.display());
-    let mut probe = options
-        .clone()
-        .read_only(true)
-        .connect()
+        .read_only(access == Access::Read)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(Duration::from_secs(10));
+    let not_a_queue = |why: String| format!("{shown} is not a proign queue file ({why})");
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
         .await
         .map_err(|err| not_a_queue(sqlx_message(&err)))?;
+    if let Err(why) = check_sqlite_schema(&pool).await {
+        pool.close().await;
+        return Err(not_a_queue(why));
+    }
+    Ok(SqliteQueue::from_pool(pool))
+}
+
+/// Whether the file behind `pool` holds a proign queue: a `proign_jobs` table with the
+/// queue's columns. Reads only.
+async fn check_sqlite_schema(pool: &SqlitePool) -> Result<(), String> {
     let tables: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'proign_jobs'",
     )
-    .fetch_one(&mut probe)
+    .fetch_one(pool)
     .await
-    .map_err(|err| not_a_queue(sqlx_message(&err)))?;
-    let _ = probe.close().await;
+    .map_err(|err| sqlx_message(&err))?;
     if tables == 0 {
-        return Err(not_a_queue("it has no proign_jobs table".to_owned()));
+        return Err("it has no proign_jobs table".to_owned());
     }
-    let options = options
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal);
-    SqliteQueue::open_with(options, 2).await.map_err(describe)
+    let columns: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM pragma_table_info('proign_jobs')")
+            .fetch_all(pool)
+            .await
+            .map_err(|err| sqlx_message(&err))?;
+    missing_columns(&columns).map_or(Ok(()), Err)
 }
 
 /// A driver error as one sentence: the database's own message when there is one.
@@ -212,28 +346,95 @@ fn sqlx_message(err: &sqlx::Error) -> String {
     }
 }
 
-/// Whether `url` has a `user:password@` part.
+/// Whether `url` carries a password: a `user:password@` part, or a `password` query
+/// parameter (in any case, percent-encoded or not).
 fn url_has_password(url: &str) -> bool {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    authority
+    let in_userinfo = authority
         .rsplit_once('@')
-        .is_some_and(|(userinfo, _)| userinfo.contains(':'))
+        .is_some_and(|(userinfo, _)| userinfo.contains(':'));
+    let query = url
+        .split_once('?')
+        .map_or("", |(_, query)| query.split('#').next().unwrap_or_default());
+    in_userinfo
+        || query
+            .split('&')
+            .any(|pair| is_password_key(pair.split('=').next().unwrap_or_default()))
 }
 
-/// Drops anything that looks like a URL's credentials from a driver message.
+/// Whether a query key names a password: `password`, `PASSWORD`, `pass%77ord`, ….
+fn is_password_key(key: &str) -> bool {
+    percent_decode(key).eq_ignore_ascii_case("password")
+}
+
+/// `key` with its `%XX` escapes decoded (bytes that do not form UTF-8 become U+FFFD).
+fn percent_decode(key: &str) -> String {
+    let bytes = key.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|pair| std::str::from_utf8(pair).ok())
+            .and_then(|pair| u8::from_str_radix(pair, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Drops anything that looks like a URL's credentials from a driver message: the
+/// `user:password@` part of a URL and the value of any `password=` parameter.
 fn redact_url(message: &str) -> String {
     message
         .split(' ')
-        .map(|word| match word.split_once("://") {
-            Some((scheme, rest)) if rest.contains('@') => {
-                let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
-                format!("{scheme}://…@{host}")
-            }
-            _ => word.to_owned(),
+        .map(|word| {
+            let word = match word.split_once("://") {
+                Some((scheme, rest)) if rest.contains('@') => {
+                    let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+                    format!("{scheme}://…@{host}")
+                }
+                _ => word.to_owned(),
+            };
+            redact_password_parameters(&word)
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// `word` with the value of every `password=…` parameter (any case, percent-encoded or not)
+/// replaced by `…`; a value runs to the next `&`, `?`, `;`, `#` or the end.
+fn redact_password_parameters(word: &str) -> String {
+    word.split_inclusive(['?', '&', ';', '#'])
+        .map(|piece| {
+            let (body, delimiter) = match piece.char_indices().last() {
+                Some((at, '?' | '&' | ';' | '#')) => piece.split_at(at),
+                _ => (piece, ""),
+            };
+            let Some((key, _)) = body.split_once('=') else {
+                return piece.to_owned();
+            };
+            // The key is the run of name characters just before `=` (a message may quote it).
+            let name = key
+                .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '%' || c == '_'))
+                .next()
+                .unwrap_or_default();
+            if is_password_key(name) {
+                format!("{key}=…{delimiter}")
+            } else {
+                piece.to_owned()
+            }
+        })
+        .collect()
 }
 
 fn describe(err: QueueError) -> Usage {
@@ -490,7 +691,29 @@ fn line(cells: impl IntoIterator<Item = impl AsRef<str>>, widths: &[usize]) -> S
 
 #[cfg(test)]
 mod tests {
-    use super::{redact_url, url_has_password};
+    use super::{Access, open_sqlite, redact_url, url_has_password};
+    use proign_core::queue::sqlite::SqliteQueue;
+
+    /// The handle an inspection gets cannot write, whoever runs it (even root, for whom a
+    /// file's mode bits do not stop writes); one for redrive or purge can.
+    #[tokio::test]
+    async fn inspection_gets_a_handle_that_cannot_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("queue.db");
+        let queue = SqliteQueue::open(&path).await.unwrap();
+        queue.pool().close().await;
+
+        let insert = "INSERT INTO proign_jobs (kind, payload, idempotency_key, max_attempts, \
+                      run_at, enqueued_at) VALUES ('k', x'', 'key', 1, 0, 0)";
+        let reader = open_sqlite(&path, Access::Read).await.unwrap();
+        let refused = sqlx::query(insert).execute(reader.pool()).await;
+        assert!(refused.is_err(), "a read-only handle wrote to the file");
+        reader.pool().close().await;
+
+        let writer = open_sqlite(&path, Access::Write).await.unwrap();
+        sqlx::query(insert).execute(writer.pool()).await.unwrap();
+        writer.pool().close().await;
+    }
 
     #[test]
     fn passwords_in_urls_are_found_and_never_echoed() {
@@ -500,6 +723,33 @@ mod tests {
         assert_eq!(
             redact_url("error connecting to postgres://app:s3cret@db.internal/shop: refused"),
             "error connecting to postgres://…@db.internal/shop: refused"
+        );
+    }
+
+    #[test]
+    fn a_password_query_parameter_counts_as_a_password() {
+        for url in [
+            "postgres://postgres@127.0.0.1:5432/test?password=hunter2",
+            "postgres://postgres@127.0.0.1/test?sslmode=disable&PassWord=hunter2",
+            "postgres://postgres@127.0.0.1/test?pass%77ord=hunter2",
+            "postgresql:///test?host=/run/postgresql&password",
+        ] {
+            assert!(url_has_password(url), "{url}");
+            assert!(!redact_url(url).contains("hunter2"), "{}", redact_url(url));
+        }
+        for url in [
+            "postgres://postgres@127.0.0.1/test?sslmode=disable",
+            "postgres://postgres@127.0.0.1/password?user=password",
+        ] {
+            assert!(!url_has_password(url), "{url}");
+        }
+        assert_eq!(
+            redact_url("cannot use postgres:///test?Password=hunter2&sslmode=require here"),
+            "cannot use postgres:///test?Password=…&sslmode=require here"
+        );
+        assert_eq!(
+            redact_url("bad option \"password=hunter2\" given"),
+            "bad option \"password=… given"
         );
     }
 }

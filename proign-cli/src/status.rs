@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use proign_core::monitor::load_snapshot;
+use proign_core::monitor::read_snapshot;
 
 use crate::webhook::{Outcome, Usage};
 
@@ -25,8 +25,9 @@ pub(crate) fn run(args: &StatusArgs) -> Result<Outcome, Usage> {
         .build()
         .map_err(|err| format!("cannot start the runtime: {err}"))?;
     runtime.block_on(async {
-        let queue = crate::queue::open_sqlite(&args.db).await?;
-        let snapshot = load_snapshot(queue.pool())
+        // Read-only: showing the status must not create the snapshot table or change the file.
+        let queue = crate::queue::open_sqlite(&args.db, crate::queue::Access::Read).await?;
+        let snapshot = read_snapshot(queue.pool())
             .await
             .map_err(|err| format!("cannot read the monitor snapshot: {err}"))?;
         let Some(snapshot) = snapshot else {

@@ -71,5 +71,42 @@ async fn prints_the_table_a_service_saved() {
 
     let missing = status(&["--db", dir.path().join("nope.db").to_str().unwrap()]);
     assert_eq!(missing.status.code(), Some(2));
-    assert!(text(&missing.stderr).contains("is not a queue file"));
+    assert!(text(&missing.stderr).contains("does not exist"));
+}
+
+/// Showing the status reads the file read-only: a read-only file works, and neither its
+/// bytes nor its modification time change (no snapshot table is created in it).
+#[tokio::test(flavor = "multi_thread")]
+async fn status_reads_a_read_only_file_without_changing_it() {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("queue.db");
+    let queue = SqliteQueue::open(&path).await.unwrap();
+    queue.pool().close().await;
+    drop(queue);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+
+    let output = status(&["--db", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(text(&output.stdout).contains("no monitor snapshot"));
+
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().modified().unwrap(),
+        modified
+    );
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .read_only(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    let tables: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM sqlite_master WHERE name = 'proign_monitor_snapshot'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(tables, 0, "status must not create the snapshot table");
 }

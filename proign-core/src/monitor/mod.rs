@@ -42,7 +42,7 @@ mod stored;
 mod table;
 
 #[cfg(feature = "sqlite")]
-pub use stored::{load_snapshot, save_snapshot};
+pub use stored::{load_snapshot, read_snapshot, save_snapshot};
 pub use table::StatusTable;
 
 use std::collections::BTreeMap;

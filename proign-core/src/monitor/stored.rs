@@ -57,6 +57,33 @@ pub async fn load_snapshot(pool: &SqlitePool) -> Result<Option<MonitorSnapshot>,
     .transpose()
 }
 
+/// The stored snapshot, if one was saved, read without creating or changing anything: for a
+/// read-only connection, or a tool that inspects another process's queue file. Unlike
+/// [`load_snapshot`], a file without the snapshot table gives `Ok(None)`.
+pub async fn read_snapshot(pool: &SqlitePool) -> Result<Option<MonitorSnapshot>, QueueError> {
+    let tables: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM sqlite_master \
+         WHERE type = 'table' AND name = 'proign_monitor_snapshot'",
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(QueueError::storage("look for the snapshot table"))?;
+    if tables == 0 {
+        return Ok(None);
+    }
+    let json: Option<String> =
+        sqlx::query_scalar("SELECT snapshot FROM proign_monitor_snapshot WHERE id = 1")
+            .fetch_optional(pool)
+            .await
+            .map_err(QueueError::storage("read the monitor snapshot"))?;
+    json.map(|text| {
+        serde_json::from_str(&text).map_err(|_| QueueError::Corrupt {
+            what: "monitor snapshot",
+        })
+    })
+    .transpose()
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -92,5 +119,26 @@ mod tests {
 
         let read = super::load_snapshot(queue.pool()).await.unwrap();
         assert_eq!(read, Some(latest));
+    }
+
+    #[tokio::test]
+    async fn reading_creates_nothing_and_finds_what_was_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let queue = SqliteQueue::open(dir.path().join("q.db")).await.unwrap();
+        assert_eq!(super::read_snapshot(queue.pool()).await.unwrap(), None);
+        let tables: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'proign_monitor_snapshot'",
+        )
+        .fetch_one(queue.pool())
+        .await
+        .unwrap();
+        assert_eq!(tables, 0, "reading must not create the snapshot table");
+
+        let snapshot = Monitor::new().snapshot();
+        super::save_snapshot(queue.pool(), &snapshot).await.unwrap();
+        assert_eq!(
+            super::read_snapshot(queue.pool()).await.unwrap(),
+            Some(snapshot)
+        );
     }
 }
