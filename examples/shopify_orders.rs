@@ -136,7 +136,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .route("/auth/callback", get(callback))
         .route("/webhooks/shopify", post(webhook))
         .with_state(app.clone());
-    tokio::spawn(async move { axum::serve(listener, routes).await });
+    tokio::spawn(async move { proign::core::webhook::serve(listener, routes).await });
 
     // Install: the merchant's browser follows the authorize URL and is sent back to our
     // callback route; an HTTP client that follows redirects plays the browser here.

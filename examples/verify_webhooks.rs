@@ -12,6 +12,10 @@
 //! Secrets come from environment variables; when one is unset, a made-up demo secret is
 //! used and the route says so at start-up (never printing the value). Send it a signed
 //! delivery made by `proign webhook sign` (see the README).
+//!
+//! The routes are served by `proign::core::webhook::server`: a connection whose request
+//! headers are not all in within 10 s is closed, and a body not all in within 30 s of its
+//! headers is answered `408`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -25,6 +29,7 @@ use proign::core::queue::sqlite::SqliteQueue;
 use proign::core::secret::{Secret, SecretError};
 use proign::core::webhook::Delivery;
 use proign::core::webhook::inbox::Inbox;
+use proign::core::webhook::server::Server;
 use proign::resend::webhook::ResendVerifier;
 use proign::shopify::query::QueryVerifier;
 use proign::shopify::webhook::ShopifyVerifier;
@@ -164,8 +169,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "listening on http://{}: POST /webhooks/{{stripe,shopify,resend,ups}}, GET /shopify/auth/callback",
         listener.local_addr()?
     );
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
+    // Not `axum::serve`: it has no header deadline, so a sender that never finishes its
+    // headers would hold its connection open for good.
+    Server::new()
+        .serve_with_shutdown(listener, app, async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await?;

@@ -154,7 +154,7 @@ impl Flow {
         let gateway = format!("http://{}", listener.local_addr()?);
         let server = tokio::spawn(async move {
             // The server ends only when the flow is shut down and the task aborted.
-            let _ = axum::serve(listener, router).await;
+            let _ = proign::core::webhook::serve(listener, router).await;
         });
 
         let shipping_price = shipping_price(&options.config, &clients, &credentials).await?;

@@ -8,7 +8,9 @@
 //! the connection cannot carry another request.
 //!
 //! The body deadline starts once the request's headers are in; a sender that never finishes
-//! its headers is the server's to time out (hyper's header read timeout, or a proxy in front).
+//! its headers is the server's to time out: [`serve`](super::serve) and
+//! [`Server`](super::server::Server) close such a connection at a header deadline, which
+//! `axum::serve` does not have.
 //!
 //! ```
 //! use std::sync::Arc;

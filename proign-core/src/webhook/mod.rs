@@ -10,6 +10,10 @@
 //! The Standard Webhooks scheme (used by Resend through Svix, and by proign for its own
 //! outbound events) is implemented in [`standard`], for verifying and for signing.
 //!
+//! With the `axum` feature, [`inbox`] stores verified deliveries before answering, and
+//! `serve` (in `server`) serves the routes with a deadline for each request's headers, so a
+//! sender that never finishes them cannot hold a connection open.
+//!
 //! ```
 //! use bytes::Bytes;
 //! use http::HeaderMap;
@@ -40,6 +44,8 @@ pub mod headers;
 pub mod inbox;
 mod keys;
 mod mac;
+#[cfg(feature = "axum")]
+pub mod server;
 pub mod standard;
 mod tolerance;
 
@@ -51,6 +57,8 @@ use http::HeaderMap;
 pub use error::{ConfigError, InvalidSecret, Reason, VerifyError};
 pub use keys::{KeySet, MAX_ACTIVE_SECRETS, Signatures};
 pub use mac::{HmacKey, TAG_LEN, Tag, constant_time_eq, decode_base64_tag, decode_hex_tag};
+#[cfg(feature = "axum")]
+pub use server::serve;
 pub use tolerance::{Tolerance, parse_unix_seconds};
 
 use crate::provider::Provider;
