@@ -93,14 +93,15 @@ impl Queue for PgQueue {
                 .await
                 .map_err(QueueError::storage("remove expired dedup markers"))?;
         }
-        let sql = self
-            .sql(
-                "WITH picked AS (SELECT id FROM {s}.proign_jobs WHERE state = 0 AND run_at <= $3 \
-             AND attempts < max_attempts ORDER BY run_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) \
-             UPDATE {s}.proign_jobs j SET attempts = j.attempts + 1, run_at = $1, \
-             lease_token = $2 FROM picked WHERE j.id = picked.id RETURNING {cols}",
-            )
-            .replace("RETURNING id,", "RETURNING j.id,");
+        // The picked ids are gathered into an array first, so the update finds each row
+        // through the primary key; joined to the pick instead, it was planned as a hash join
+        // over a sequential scan of the whole table, dead rows included.
+        let sql = self.sql(
+            "UPDATE {s}.proign_jobs SET attempts = attempts + 1, run_at = $1, lease_token = $2 \
+             WHERE id = ANY(ARRAY(SELECT id FROM {s}.proign_jobs WHERE state = 0 \
+             AND run_at <= $3 AND attempts < max_attempts ORDER BY run_at, id LIMIT $4 \
+             FOR UPDATE SKIP LOCKED)) RETURNING {cols}",
+        );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(after(now, visibility))
             .bind(token.0)
