@@ -452,3 +452,54 @@ fn a_schema_without_a_queue_is_named() {
     );
     assert!(!err.contains("does not exist"), "{err}");
 }
+
+/// A `proign_jobs` table that is not the queue's (another application's, or a half-made one)
+/// is refused by name and column, and left as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgres_table_of_the_wrong_shape_is_refused_and_left_alone() {
+    let Ok(url) = std::env::var("PROIGN_TEST_DATABASE_URL") else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: PostgreSQL run not made because PROIGN_TEST_DATABASE_URL is not set"
+        );
+        return;
+    };
+    let pool = sqlx::PgPool::connect(&url).await.unwrap();
+    let schema = format!("proign_cli_cols_{:08x}", std::process::id());
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "CREATE SCHEMA {schema}; CREATE TABLE {schema}.proign_jobs (id BIGINT, kind TEXT)"
+    )))
+    .execute(&pool)
+    .await
+    .unwrap();
+    let schema_arg = schema.clone();
+    let output = tokio::task::spawn_blocking(move || {
+        proign(&[
+            "queue",
+            "stats",
+            "--postgres-env",
+            "PROIGN_TEST_DATABASE_URL",
+            "--schema",
+            &schema_arg,
+        ])
+    })
+    .await
+    .unwrap();
+    let columns: Vec<String> = sqlx::query_scalar(
+        "SELECT column_name::text FROM information_schema.columns \
+         WHERE table_schema = $1 AND table_name = 'proign_jobs' ORDER BY ordinal_position",
+    )
+    .bind(&schema)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let err = stderr(&output);
+    assert!(err.contains("lacks the column(s)"), "{err}");
+    assert!(err.contains("payload"), "{err}");
+    assert_eq!(columns, ["id", "kind"]);
+}
