@@ -33,7 +33,6 @@ use proign::core::webhook::server::Server;
 use proign::resend::webhook::ResendVerifier;
 use proign::shopify::query::QueryVerifier;
 use proign::shopify::webhook::ShopifyVerifier;
-use proign::stripe::event::Event;
 use proign::stripe::webhook::StripeVerifier;
 use proign::ups::track_alert::TrackAlertVerifier;
 
@@ -80,13 +79,10 @@ fn stripe_job(delivery: &Delivery) -> NewJob {
     use sha2::Digest as _;
     let body = delivery.body();
     let job = NewJob::new("stripe.webhook", body.clone());
-    let event_id = Event::from_slice(body)
+    // The event's top-level `id`, read without decoding the whole event.
+    let event_id = serde_json::from_slice::<serde_json::Value>(body)
         .ok()
-        .map(|event| event.id)
-        .or_else(|| {
-            let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-            Some(value.get("id")?.as_str()?.to_owned())
-        });
+        .and_then(|value| Some(value.get("id")?.as_str()?.to_owned()));
     match event_id.filter(|id| !id.is_empty()) {
         Some(id) => job.with_dedup_key(format!("stripe:{id}")),
         None => {

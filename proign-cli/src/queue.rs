@@ -232,8 +232,12 @@ const JOB_COLUMNS: [&str; 13] = [
     "dead_at",
 ];
 
-/// Why a `proign_jobs` table with `columns` is not the queue's, if it is not.
+/// Why a `proign_jobs` table with `columns` (none: no such table) is not the queue's, if it
+/// is not.
 fn missing_columns(columns: &[String]) -> Option<String> {
+    if columns.is_empty() {
+        return Some("it has no proign_jobs table".to_owned());
+    }
     let missing: Vec<&str> = JOB_COLUMNS
         .iter()
         .copied()
@@ -263,12 +267,7 @@ async fn check_postgres_schema(pool: &PgPool, schema: &str) -> Result<(), Usage>
             redact_url(&sqlx_message(&err))
         )
     })?;
-    let why = if columns.is_empty() {
-        Some("it has no proign_jobs table".to_owned())
-    } else {
-        missing_columns(&columns)
-    };
-    match why {
+    match missing_columns(&columns) {
         Some(why) => Err(format!(
             "there is no proign queue in schema {schema} of that database ({why})"
         )),
@@ -321,15 +320,6 @@ pub(crate) async fn open_sqlite(path: &Path, access: Access) -> Result<SqliteQue
 /// Whether the file behind `pool` holds a proign queue: a `proign_jobs` table with the
 /// queue's columns. Reads only.
 async fn check_sqlite_schema(pool: &SqlitePool) -> Result<(), String> {
-    let tables: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'proign_jobs'",
-    )
-    .fetch_one(pool)
-    .await
-    .map_err(|err| sqlx_message(&err))?;
-    if tables == 0 {
-        return Err("it has no proign_jobs table".to_owned());
-    }
     let columns: Vec<String> =
         sqlx::query_scalar("SELECT name FROM pragma_table_info('proign_jobs')")
             .fetch_all(pool)

@@ -119,20 +119,7 @@ fn unusable_secret(position: usize, source: &SecretSource, err: &SecretError) ->
         ),
         SecretSource::File(_) => format!("secret #{position}: the file named by --secret-file"),
     };
-    let problem = match err {
-        SecretError::NotSet { .. } => "is not set".to_owned(),
-        SecretError::Empty { .. } => "is empty".to_owned(),
-        SecretError::SurroundingWhitespace { .. } => {
-            "has whitespace around the value; remove it".to_owned()
-        }
-        SecretError::ControlCharacter { .. } => {
-            "holds a control character, such as a second line; a secret is one line".to_owned()
-        }
-        SecretError::NotUnicode { .. } => "is not valid UTF-8".to_owned(),
-        SecretError::Read { source, .. } => format!("cannot be read: {source}"),
-        _ => "cannot be used".to_owned(),
-    };
-    format!("{what} {problem}")
+    format!("{what} {}", err.problem())
 }
 
 /// Upper-case letters, digits and `_`, not starting with a digit: how variables are named,
@@ -191,12 +178,18 @@ fn read_body(file: Option<&std::path::Path>, stdin: bool) -> Result<Body, Usage>
     Err("give the body with --body-file PATH or --body-stdin".to_owned())
 }
 
+/// Refuses `--query` with any provider but shopify-oauth, rather than ignoring it.
+fn query_only_for_oauth(provider: ProviderArg, query: Option<&str>) -> Result<(), Usage> {
+    if provider != ProviderArg::ShopifyOauth && query.is_some() {
+        return Err("--query is only for --provider shopify-oauth".to_owned());
+    }
+    Ok(())
+}
+
 /// Runs `proign webhook verify`.
 pub(crate) fn verify(args: &VerifyArgs) -> Result<Outcome, Usage> {
+    query_only_for_oauth(args.provider, args.query.as_deref())?;
     let oauth = args.provider == ProviderArg::ShopifyOauth;
-    if !oauth && args.query.is_some() {
-        return Err("--query is only read with --provider shopify-oauth".to_owned());
-    }
     if oauth && (args.body_file.is_some() || args.body_stdin) {
         return Err("--provider shopify-oauth verifies --query; it reads no body".to_owned());
     }
@@ -375,9 +368,7 @@ pub(crate) fn sign(args: &SignArgs) -> Result<Outcome, Usage> {
                 .to_owned(),
         );
     }
-    if args.provider != ProviderArg::ShopifyOauth && args.query.is_some() {
-        return Err("--query is only signed with --provider shopify-oauth".to_owned());
-    }
+    query_only_for_oauth(args.provider, args.query.as_deref())?;
     if args.provider == ProviderArg::ShopifyOauth {
         return sign_query_args(args, secret, timestamp);
     }

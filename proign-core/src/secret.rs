@@ -40,11 +40,10 @@ impl Secret {
         let origin = SecretOrigin::Env(var.to_owned());
         match std::env::var(var) {
             Ok(value) => {
-                let value = Zeroizing::new(value);
-                Self::checked(
-                    Zeroizing::new(without_line_ending(&value).to_owned()),
-                    origin,
-                )
+                let mut value = Zeroizing::new(value);
+                let len = without_line_ending(&value).len();
+                value.truncate(len);
+                Self::checked(value, origin)
             }
             Err(std::env::VarError::NotPresent) => Err(SecretError::NotSet { origin }),
             Err(std::env::VarError::NotUnicode(_)) => Err(SecretError::NotUnicode { origin }),
@@ -147,32 +146,32 @@ impl fmt::Display for SecretOrigin {
 #[non_exhaustive]
 pub enum SecretError {
     /// The environment variable does not exist.
-    #[error("{origin} is not set")]
+    #[error("{origin} {}", self.problem())]
     NotSet {
         /// Where the secret was looked for.
         origin: SecretOrigin,
     },
     /// The value is empty or only whitespace.
-    #[error("{origin} is empty")]
+    #[error("{origin} {}", self.problem())]
     Empty {
         /// Where the secret came from.
         origin: SecretOrigin,
     },
     /// The value starts or ends with whitespace.
-    #[error("{origin} has leading or trailing whitespace; remove it")]
+    #[error("{origin} {}", self.problem())]
     SurroundingWhitespace {
         /// Where the secret came from.
         origin: SecretOrigin,
     },
     /// The value holds a control character (a line break inside a file, a tab, a NUL):
     /// never part of a credential, usually a second line or a copy-and-paste accident.
-    #[error("{origin} holds a control character, such as a second line; a secret is one line")]
+    #[error("{origin} {}", self.problem())]
     ControlCharacter {
         /// Where it came from.
         origin: SecretOrigin,
     },
     /// The value is not valid UTF-8.
-    #[error("{origin} is not valid UTF-8")]
+    #[error("{origin} {}", self.problem())]
     NotUnicode {
         /// Where the secret came from.
         origin: SecretOrigin,
@@ -186,6 +185,25 @@ pub enum SecretError {
         #[source]
         source: std::io::Error,
     },
+}
+
+impl SecretError {
+    /// What is wrong with the secret, without saying where it came from (the `Display` form
+    /// adds that): for a caller that names the source its own way.
+    pub fn problem(&self) -> String {
+        match self {
+            Self::NotSet { .. } => "is not set".to_owned(),
+            Self::Empty { .. } => "is empty".to_owned(),
+            Self::SurroundingWhitespace { .. } => {
+                "has leading or trailing whitespace; remove it".to_owned()
+            }
+            Self::ControlCharacter { .. } => {
+                "holds a control character, such as a second line; a secret is one line".to_owned()
+            }
+            Self::NotUnicode { .. } => "is not valid UTF-8".to_owned(),
+            Self::Read { source, .. } => format!("cannot be read: {source}"),
+        }
+    }
 }
 
 #[cfg(test)]

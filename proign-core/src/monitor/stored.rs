@@ -44,17 +44,7 @@ pub async fn load_snapshot(pool: &SqlitePool) -> Result<Option<MonitorSnapshot>,
         .execute(pool)
         .await
         .map_err(QueueError::storage("create the snapshot table"))?;
-    let json: Option<String> =
-        sqlx::query_scalar("SELECT snapshot FROM proign_monitor_snapshot WHERE id = 1")
-            .fetch_optional(pool)
-            .await
-            .map_err(QueueError::storage("read the monitor snapshot"))?;
-    json.map(|text| {
-        serde_json::from_str(&text).map_err(|_| QueueError::Corrupt {
-            what: "monitor snapshot",
-        })
-    })
-    .transpose()
+    select_snapshot(pool).await
 }
 
 /// The stored snapshot, if one was saved, read without creating or changing anything: for a
@@ -71,6 +61,11 @@ pub async fn read_snapshot(pool: &SqlitePool) -> Result<Option<MonitorSnapshot>,
     if tables == 0 {
         return Ok(None);
     }
+    select_snapshot(pool).await
+}
+
+/// Reads and decodes the stored snapshot from a table known to exist.
+async fn select_snapshot(pool: &SqlitePool) -> Result<Option<MonitorSnapshot>, QueueError> {
     let json: Option<String> =
         sqlx::query_scalar("SELECT snapshot FROM proign_monitor_snapshot WHERE id = 1")
             .fetch_optional(pool)

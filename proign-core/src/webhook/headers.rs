@@ -153,6 +153,9 @@ pub fn scan<'h, const R: usize, const O: usize>(
 ) -> Result<([Found<'h>; R], [Option<Found<'h>>; O]), VerifyError> {
     let mut seen_required = [[Seen::Absent; 2]; R];
     let mut seen_optional = [[Seen::Absent; 2]; O];
+    // The chain of specs and slots is spelled out twice below: finding positions over one
+    // shared sequence and indexing the slots afterwards measured slower (Shopify at 2 KiB
+    // 1.15x a bare HMAC against 1.10x).
     'headers: for (name, value) in headers {
         let mut slots = required
             .iter()
